@@ -125,10 +125,10 @@ static int serve_metrics(struct http_response *resp)
 static int handle(void *arg, const struct http_request *req, struct http_response *resp)
 {
 	(void)arg;
-	if (req->path_len == strlen(cfg.metrics_path) &&
-	    memcmp(req->path, cfg.metrics_path, req->path_len) == 0)
+	if (req->path.len == strlen(cfg.metrics_path) &&
+	    memcmp(req->path.p, cfg.metrics_path, req->path.len) == 0)
 		return serve_metrics(resp);
-	if (req->path_len == 1 && req->path[0] == '/') {
+	if (req->path.len == 1 && req->path.p[0] == '/') {
 		resp->status = 200;
 		resp->content_type = "text/html; charset=utf-8";
 		resp->body = landing;

@@ -25,13 +25,19 @@ int bpfsys_map_get_fd_by_id(uint32_t id);
 int bpfsys_link_get_fd_by_id(uint32_t id);
 int bpfsys_btf_get_fd_by_id(uint32_t id);
 
-/* BPF_OBJ_GET_INFO_BY_FD. info is zeroed (all *info_len bytes) before EVERY call; on
- * success *info_len is the number of bytes the kernel filled (smaller on older kernels:
- * check with BPFSYS_INFO_HAS before using a field). A kernel answering E2BIG (it does not
- * know our tail) is retried with the sizes of older layouts. */
+/* BPF_OBJ_GET_INFO_BY_FD. info is zeroed (all *info_len bytes) before EVERY call (6.18
+ * leaves fields it does not fill untouched); on success *info_len is the number of bytes
+ * the kernel filled (smaller on older kernels: check with BPFSYS_INFO_HAS before using a
+ * field). E2BIG (non-zero bytes past the kernel's own struct, e.g. a request field it
+ * does not know) is retried with the sizes of older layouts (BPFSYS_*_INFO_SIZES). */
 int bpfsys_obj_get_info_by_fd(int fd, void *info, uint32_t *info_len);
+/* The same, but each call starts from a copy of req (*info_len bytes, the same struct,
+ * not aliasing info) instead of zeros: how a caller asks for variable-length data, e.g.
+ * req.raw_tracepoint.tp_name = buffer address, req.raw_tracepoint.tp_name_len = size. */
+int bpfsys_obj_get_info_by_fd_req(int fd, void *info, uint32_t *info_len, const void *req);
 /* Typed helpers over the above. The btf one also fetches the name into name[name_cap]
- * (always NUL-terminated, empty when the kernel has none). */
+ * (always NUL-terminated, empty when the kernel has none; -ENOSPC when it did not fit,
+ * the info and the truncated name are filled all the same). */
 int bpfsys_prog_get_info(int fd, struct bpfsys_prog_info *info, uint32_t *info_len);
 int bpfsys_map_get_info(int fd, struct bpfsys_map_info *info, uint32_t *info_len);
 int bpfsys_link_get_info(int fd, struct bpfsys_link_info *info, uint32_t *info_len);
@@ -86,7 +92,8 @@ struct bpfsys_prog_load_opts {
 	const int *fd_array;
 	char *log_buf;           /* optional verifier log */
 	uint32_t log_size;
-	uint32_t log_level;
+	uint32_t log_level;      /* 0 means 1 when log_buf is given */
+	uint32_t prog_flags;     /* BPFSYS_F_SLEEPABLE, ... */
 };
 int bpfsys_prog_load(const struct bpfsys_prog_load_opts *o);
 
@@ -103,9 +110,11 @@ struct bpfsys_link_create_opts {
 	const char *const *syms;
 	const uint64_t *addrs;
 	const uint64_t *offsets;
+	const uint64_t *cookies;
 	const char *path;
 	uint32_t cnt;
 	uint32_t multi_flags;
+	uint32_t pid;            /* uprobe_multi: only this process (0: all) */
 	/* netfilter */
 	uint32_t nf_pf, nf_hooknum, nf_flags;
 	int32_t nf_priority;

@@ -29,10 +29,9 @@ _Static_assert(sizeof(stats_modes) / sizeof(stats_modes[0]) == COLLECTOR_PROG_ST
 
 static int set_listen(struct cli_config *c, const char *v)
 {
-	struct sockaddr_storage ss;
-	socklen_t len;
+	struct http_addr a;
 
-	if (http_addr_parse(v, &ss, &len) < 0)
+	if (http_addr_parse(v, &a) < 0)
 		return -EINVAL;
 	if (c->nlisten == CLI_MAX_LISTEN)
 		return -E2BIG;
@@ -172,7 +171,7 @@ static void defaults(struct cli_config *c)
 	c->log_level = LOG_INFO;
 	c->stats_mode = COLLECTOR_PROG_STATS_DISABLED;
 	for (unsigned i = 0; i < collector_count && i < CLI_MAX_COLLECTORS; i++)
-		c->collectors[i] = collector_table[i].default_on;
+		c->collectors[i] = collector_table[i]->default_on;
 }
 
 static int validate(struct cli_config *c, char *err, size_t errlen)
@@ -298,8 +297,8 @@ void cli_usage(int fd, const char *prog)
 	}
 	out(fd, "\nCollectors (--collector.<name>[=false], --no-collector.<name>):\n");
 	for (unsigned i = 0; i < collector_count; i++) {
-		snprintf(line, sizeof(line), "  %-8s %s (default %s)\n", collector_table[i].name,
-			 collector_table[i].help, collector_table[i].default_on ? "on" : "off");
+		snprintf(line, sizeof(line), "  %-8s %s (default %s)\n", collector_table[i]->name,
+			 collector_table[i]->help, collector_table[i]->default_on ? "on" : "off");
 		out(fd, line);
 	}
 }

@@ -57,7 +57,7 @@ void collector_prog_stats_disable(void);
 bool collector_prog_stats_active(void);
 
 /* The table (registry.c) and per-collector enable switches (index-aligned). */
-extern const struct collector collector_table[];
+extern const struct collector *const collector_table[];
 extern const unsigned collector_count;
 extern bool collector_enabled[];
 

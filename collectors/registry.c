@@ -15,11 +15,11 @@ extern const struct collector collector_link;
 extern const struct collector collector_btf;
 
 /* Adding a collector: one file plus one row here. */
-const struct collector collector_table[] = {
-	collector_prog,
-	collector_map,
-	collector_link,
-	collector_btf,
+const struct collector *const collector_table[] = {
+	&collector_prog,
+	&collector_map,
+	&collector_link,
+	&collector_btf,
 };
 #define NCOLLECTORS (sizeof(collector_table) / sizeof(collector_table[0]))
 const unsigned collector_count = NCOLLECTORS;
@@ -36,7 +36,7 @@ static int last_state[NCOLLECTORS];
 int collector_find(const char *name)
 {
 	for (unsigned i = 0; i < NCOLLECTORS; i++)
-		if (strcmp(collector_table[i].name, name) == 0)
+		if (strcmp(collector_table[i]->name, name) == 0)
 			return (int)i;
 	return -ENOENT;
 }
@@ -52,7 +52,7 @@ void collector_object_error(struct collector_ctx *ctx, const char *what, uint32_
 int collectors_init(void)
 {
 	for (unsigned i = 0; i < NCOLLECTORS; i++) {
-		const struct collector *c = &collector_table[i];
+		const struct collector *c = collector_table[i];
 
 		if (!collector_enabled[i] || !c->init)
 			continue;
@@ -69,8 +69,8 @@ int collectors_init(void)
 void collectors_fini(void)
 {
 	for (unsigned i = 0; i < NCOLLECTORS; i++)
-		if (collector_enabled[i] && collector_table[i].fini)
-			collector_table[i].fini();
+		if (collector_enabled[i] && collector_table[i]->fini)
+			collector_table[i]->fini();
 }
 
 static double now_seconds(void)
@@ -83,7 +83,7 @@ static double now_seconds(void)
 
 static void report(unsigned i, int err, const struct collector_ctx *ctx)
 {
-	const char *name = collector_table[i].name;
+	const char *name = collector_table[i]->name;
 	int state = err < 0 ? err : ctx->errors ? 1 : 0;
 	enum log_level level = state == last_state[i] ? LOG_DEBUG : state ? LOG_ERROR : LOG_INFO;
 
@@ -91,6 +91,9 @@ static void report(unsigned i, int err, const struct collector_ctx *ctx)
 	if (err == -EPERM)
 		log_msg(level, "collector failed: permission denied",
 			"collector=%s hint=\"needs CAP_SYS_ADMIN, or CAP_BPF and CAP_PERFMON\"", name);
+	else if (err == -EINVAL)
+		log_msg(level, "collector failed: kernel too old?",
+			"collector=%s hint=\"BPF links need Linux 5.8, BTF ids 5.4, prog ids 4.13\"", name);
 	else if (err < 0)
 		log_msg(level, "collector failed", "collector=%s err=\"%s\"", name, strerror(-err));
 	else if (ctx->errors)
@@ -128,7 +131,7 @@ static int emit_scrape_stats(struct metrics_arena *a, const double *seconds, con
 	if (succ < 0)
 		return succ;
 	for (unsigned i = 0; i < NCOLLECTORS; i++) {
-		const struct metrics_label l = { "collector", collector_table[i].name };
+		const struct metrics_label l = { "collector", collector_table[i]->name };
 		int err;
 
 		if (!collector_enabled[i])
@@ -153,7 +156,7 @@ int collectors_scrape(struct metrics_arena *arena)
 	if (err < 0)
 		return err;
 	for (unsigned i = 0; i < NCOLLECTORS; i++) {
-		struct collector_ctx ctx = { .arena = arena, .collector = collector_table[i].name };
+		struct collector_ctx ctx = { .arena = arena, .collector = collector_table[i]->name };
 		struct metrics_mark mark;
 		double start;
 
@@ -161,7 +164,7 @@ int collectors_scrape(struct metrics_arena *arena)
 			continue;
 		metrics_mark(arena, &mark);
 		start = now_seconds();
-		err = collector_table[i].collect(&ctx);
+		err = collector_table[i]->collect(&ctx);
 		seconds[i] = now_seconds() - start;
 		if (err == -ENOSPC || metrics_overflowed(arena))
 			return -ENOSPC;

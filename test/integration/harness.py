@@ -147,9 +147,10 @@ def promtool_check(body):
 class Fixture:
     """The fixture program: creates real BPF objects, prints a JSON manifest."""
 
-    def __init__(self, binary, *args):
+    def __init__(self, binary, *args, quiet=False):
         self.proc = subprocess.Popen([binary] + list(args), stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, text=True)
+                                     stdout=subprocess.PIPE, text=True,
+                                     stderr=subprocess.DEVNULL if quiet else None)
         self.objects = []
         for line in self.proc.stdout:
             o = json.loads(line)
@@ -179,13 +180,14 @@ def run(tests):
     """Run test functions in order, print a summary line, exit non-zero on failure."""
     passed = failed = 0
     for t in tests:
+        name = getattr(t, "__name__", None) or t.func.__name__
         try:
             t()
         except Exception as e:  # noqa: BLE001 - report every failure, keep going
             failed += 1
-            print("FAIL %s: %s: %s" % (t.__name__, type(e).__name__, e), flush=True)
+            print("FAIL %s: %s: %s" % (name, type(e).__name__, e), flush=True)
         else:
             passed += 1
-            print("ok   %s" % t.__name__, flush=True)
+            print("ok   %s" % name, flush=True)
     print("%d passed, %d failed" % (passed, failed), flush=True)
     sys.exit(1 if failed else 0)

@@ -13,7 +13,7 @@
 /* Parses "ebpf_exporter" followed by the NULL-terminated arguments. */
 static int parse_args(struct cli_config *c, char *err, size_t errlen, ...)
 {
-	char *argv[32] = { "ebpf_exporter" };
+	char *argv[32] = { (char *)"ebpf_exporter" };
 	int argc = 1;
 	va_list ap;
 
@@ -30,7 +30,7 @@ static void test_defaults_match_the_go_exporter(void **state)
 {
 	struct cli_config c;
 	char err[256] = "";
-	char *argv[] = { "ebpf_exporter" };
+	char *argv[] = { (char *)"ebpf_exporter" };
 
 	(void)state;
 	assert_int_equal(cli_parse(1, argv, &c, err, sizeof(err)), 0);
@@ -42,7 +42,7 @@ static void test_defaults_match_the_go_exporter(void **state)
 	assert_false(c.map_count_entries);
 	assert_int_equal(c.stats_mode, COLLECTOR_PROG_STATS_DISABLED);
 	for (unsigned i = 0; i < collector_count; i++)
-		assert_int_equal(c.collectors[i], collector_table[i].default_on);
+		assert_int_equal(c.collectors[i], collector_table[i]->default_on);
 }
 
 static void test_every_flag_in_every_spelling(void **state)
@@ -137,7 +137,7 @@ static void test_every_bad_value_is_rejected_with_its_message(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
 		const struct bad_case *b = &bad_cases[i];
-		char *argv[6] = { "ebpf_exporter" };
+		char *argv[6] = { (char *)"ebpf_exporter" };
 		struct cli_config c;
 		char err[256] = "";
 		int argc = 1;

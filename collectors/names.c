@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: MIT */
+/* The label-value tables. Names follow the Go exporter (cilium/ebpf's String() for program
+ * and map types, the kernel's names without BPF_ for the rest) so dashboards keep working. */
+#include "names.h"
+
+#include <string.h>
+
+#include "metrics.h"
+
+#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const prog_types[] = {
+	[BPFSYS_PROG_TYPE_UNSPEC] = "UnspecifiedProgram",
+	[BPFSYS_PROG_TYPE_SOCKET_FILTER] = "SocketFilter",
+	[BPFSYS_PROG_TYPE_KPROBE] = "Kprobe",
+	[BPFSYS_PROG_TYPE_SCHED_CLS] = "SchedCLS",
+	[BPFSYS_PROG_TYPE_SCHED_ACT] = "SchedACT",
+	[BPFSYS_PROG_TYPE_TRACEPOINT] = "TracePoint",
+	[BPFSYS_PROG_TYPE_XDP] = "XDP",
+	[BPFSYS_PROG_TYPE_PERF_EVENT] = "PerfEvent",
+	[BPFSYS_PROG_TYPE_CGROUP_SKB] = "CGroupSKB",
+	[BPFSYS_PROG_TYPE_CGROUP_SOCK] = "CGroupSock",
+	[BPFSYS_PROG_TYPE_LWT_IN] = "LWTIn",
+	[BPFSYS_PROG_TYPE_LWT_OUT] = "LWTOut",
+	[BPFSYS_PROG_TYPE_LWT_XMIT] = "LWTXmit",
+	[BPFSYS_PROG_TYPE_SOCK_OPS] = "SockOps",
+	[BPFSYS_PROG_TYPE_SK_SKB] = "SkSKB",
+	[BPFSYS_PROG_TYPE_CGROUP_DEVICE] = "CGroupDevice",
+	[BPFSYS_PROG_TYPE_SK_MSG] = "SkMsg",
+	[BPFSYS_PROG_TYPE_RAW_TRACEPOINT] = "RawTracepoint",
+	[BPFSYS_PROG_TYPE_CGROUP_SOCK_ADDR] = "CGroupSockAddr",
+	[BPFSYS_PROG_TYPE_LWT_SEG6LOCAL] = "LWTSeg6Local",
+	[BPFSYS_PROG_TYPE_LIRC_MODE2] = "LircMode2",
+	[BPFSYS_PROG_TYPE_SK_REUSEPORT] = "SkReuseport",
+	[BPFSYS_PROG_TYPE_FLOW_DISSECTOR] = "FlowDissector",
+	[BPFSYS_PROG_TYPE_CGROUP_SYSCTL] = "CGroupSysctl",
+	[BPFSYS_PROG_TYPE_RAW_TRACEPOINT_WRITABLE] = "RawTracepointWritable",
+	[BPFSYS_PROG_TYPE_CGROUP_SOCKOPT] = "CGroupSockopt",
+	[BPFSYS_PROG_TYPE_TRACING] = "Tracing",
+	[BPFSYS_PROG_TYPE_STRUCT_OPS] = "StructOps",
+	[BPFSYS_PROG_TYPE_EXT] = "Extension",
+	[BPFSYS_PROG_TYPE_LSM] = "LSM",
+	[BPFSYS_PROG_TYPE_SK_LOOKUP] = "SkLookup",
+	[BPFSYS_PROG_TYPE_SYSCALL] = "Syscall",
+	[BPFSYS_PROG_TYPE_NETFILTER] = "Netfilter",
+};
+_Static_assert(COUNT_OF(prog_types) == BPFSYS_PROG_TYPE_COUNT, "prog_types covers the enum");
+
+static const char *const map_types[] = {
+	[BPFSYS_MAP_TYPE_UNSPEC] = "UnspecifiedMap",
+	[BPFSYS_MAP_TYPE_HASH] = "Hash",
+	[BPFSYS_MAP_TYPE_ARRAY] = "Array",
+	[BPFSYS_MAP_TYPE_PROG_ARRAY] = "ProgramArray",
+	[BPFSYS_MAP_TYPE_PERF_EVENT_ARRAY] = "PerfEventArray",
+	[BPFSYS_MAP_TYPE_PERCPU_HASH] = "PerCPUHash",
+	[BPFSYS_MAP_TYPE_PERCPU_ARRAY] = "PerCPUArray",
+	[BPFSYS_MAP_TYPE_STACK_TRACE] = "StackTrace",
+	[BPFSYS_MAP_TYPE_CGROUP_ARRAY] = "CGroupArray",
+	[BPFSYS_MAP_TYPE_LRU_HASH] = "LRUHash",
+	[BPFSYS_MAP_TYPE_LRU_PERCPU_HASH] = "LRUCPUHash",
+	[BPFSYS_MAP_TYPE_LPM_TRIE] = "LPMTrie",
+	[BPFSYS_MAP_TYPE_ARRAY_OF_MAPS] = "ArrayOfMaps",
+	[BPFSYS_MAP_TYPE_HASH_OF_MAPS] = "HashOfMaps",
+	[BPFSYS_MAP_TYPE_DEVMAP] = "DevMap",
+	[BPFSYS_MAP_TYPE_SOCKMAP] = "SockMap",
+	[BPFSYS_MAP_TYPE_CPUMAP] = "CPUMap",
+	[BPFSYS_MAP_TYPE_XSKMAP] = "XSKMap",
+	[BPFSYS_MAP_TYPE_SOCKHASH] = "SockHash",
+	[BPFSYS_MAP_TYPE_CGROUP_STORAGE] = "CGroupStorage",
+	[BPFSYS_MAP_TYPE_REUSEPORT_SOCKARRAY] = "ReusePortSockArray",
+	[BPFSYS_MAP_TYPE_PERCPU_CGROUP_STORAGE] = "PerCPUCGroupStorage",
+	[BPFSYS_MAP_TYPE_QUEUE] = "Queue",
+	[BPFSYS_MAP_TYPE_STACK] = "Stack",
+	[BPFSYS_MAP_TYPE_SK_STORAGE] = "SkStorage",
+	[BPFSYS_MAP_TYPE_DEVMAP_HASH] = "DevMapHash",
+	[BPFSYS_MAP_TYPE_STRUCT_OPS] = "StructOpsMap",
+	[BPFSYS_MAP_TYPE_RINGBUF] = "RingBuf",
+	[BPFSYS_MAP_TYPE_INODE_STORAGE] = "InodeStorage",
+	[BPFSYS_MAP_TYPE_TASK_STORAGE] = "TaskStorage",
+	[BPFSYS_MAP_TYPE_BLOOM_FILTER] = "BloomFilter",
+	[BPFSYS_MAP_TYPE_USER_RINGBUF] = "UserRingbuf",
+	[BPFSYS_MAP_TYPE_CGRP_STORAGE] = "CgroupStorage",
+	[BPFSYS_MAP_TYPE_ARENA] = "Arena",
+};
+_Static_assert(COUNT_OF(map_types) == BPFSYS_MAP_TYPE_COUNT, "map_types covers the enum");
+
+static const char *const link_types[] = {
+	[BPFSYS_LINK_TYPE_UNSPEC] = "UNSPEC",
+	[BPFSYS_LINK_TYPE_RAW_TRACEPOINT] = "RAW_TRACEPOINT",
+	[BPFSYS_LINK_TYPE_TRACING] = "TRACING",
+	[BPFSYS_LINK_TYPE_CGROUP] = "CGROUP",
+	[BPFSYS_LINK_TYPE_ITER] = "ITER",
+	[BPFSYS_LINK_TYPE_NETNS] = "NETNS",
+	[BPFSYS_LINK_TYPE_XDP] = "XDP",
+	[BPFSYS_LINK_TYPE_PERF_EVENT] = "PERF_EVENT",
+	[BPFSYS_LINK_TYPE_KPROBE_MULTI] = "KPROBE_MULTI",
+	[BPFSYS_LINK_TYPE_STRUCT_OPS] = "STRUCT_OPS",
+	[BPFSYS_LINK_TYPE_NETFILTER] = "NETFILTER",
+	[BPFSYS_LINK_TYPE_TCX] = "TCX",
+	[BPFSYS_LINK_TYPE_UPROBE_MULTI] = "UPROBE_MULTI",
+	[BPFSYS_LINK_TYPE_NETKIT] = "NETKIT",
+	[BPFSYS_LINK_TYPE_SOCKMAP] = "SOCKMAP",
+};
+_Static_assert(COUNT_OF(link_types) == BPFSYS_LINK_TYPE_COUNT, "link_types covers the enum");
+
+static const char *const attach_types[] = {
+	[BPFSYS_CGROUP_INET_INGRESS] = "CGROUP_INET_INGRESS",
+	[BPFSYS_CGROUP_INET_EGRESS] = "CGROUP_INET_EGRESS",
+	[BPFSYS_CGROUP_INET_SOCK_CREATE] = "CGROUP_INET_SOCK_CREATE",
+	[BPFSYS_CGROUP_SOCK_OPS] = "CGROUP_SOCK_OPS",
+	[BPFSYS_SK_SKB_STREAM_PARSER] = "SK_SKB_STREAM_PARSER",
+	[BPFSYS_SK_SKB_STREAM_VERDICT] = "SK_SKB_STREAM_VERDICT",
+	[BPFSYS_CGROUP_DEVICE] = "CGROUP_DEVICE",
+	[BPFSYS_SK_MSG_VERDICT] = "SK_MSG_VERDICT",
+	[BPFSYS_CGROUP_INET4_BIND] = "CGROUP_INET4_BIND",
+	[BPFSYS_CGROUP_INET6_BIND] = "CGROUP_INET6_BIND",
+	[BPFSYS_CGROUP_INET4_CONNECT] = "CGROUP_INET4_CONNECT",
+	[BPFSYS_CGROUP_INET6_CONNECT] = "CGROUP_INET6_CONNECT",
+	[BPFSYS_CGROUP_INET4_POST_BIND] = "CGROUP_INET4_POST_BIND",
+	[BPFSYS_CGROUP_INET6_POST_BIND] = "CGROUP_INET6_POST_BIND",
+	[BPFSYS_CGROUP_UDP4_SENDMSG] = "CGROUP_UDP4_SENDMSG",
+	[BPFSYS_CGROUP_UDP6_SENDMSG] = "CGROUP_UDP6_SENDMSG",
+	[BPFSYS_LIRC_MODE2] = "LIRC_MODE2",
+	[BPFSYS_FLOW_DISSECTOR] = "FLOW_DISSECTOR",
+	[BPFSYS_CGROUP_SYSCTL] = "CGROUP_SYSCTL",
+	[BPFSYS_CGROUP_UDP4_RECVMSG] = "CGROUP_UDP4_RECVMSG",
+	[BPFSYS_CGROUP_UDP6_RECVMSG] = "CGROUP_UDP6_RECVMSG",
+	[BPFSYS_CGROUP_GETSOCKOPT] = "CGROUP_GETSOCKOPT",
+	[BPFSYS_CGROUP_SETSOCKOPT] = "CGROUP_SETSOCKOPT",
+	[BPFSYS_TRACE_RAW_TP] = "TRACE_RAW_TP",
+	[BPFSYS_TRACE_FENTRY] = "TRACE_FENTRY",
+	[BPFSYS_TRACE_FEXIT] = "TRACE_FEXIT",
+	[BPFSYS_MODIFY_RETURN] = "MODIFY_RETURN",
+	[BPFSYS_LSM_MAC] = "LSM_MAC",
+	[BPFSYS_TRACE_ITER] = "TRACE_ITER",
+	[BPFSYS_CGROUP_INET4_GETPEERNAME] = "CGROUP_INET4_GETPEERNAME",
+	[BPFSYS_CGROUP_INET6_GETPEERNAME] = "CGROUP_INET6_GETPEERNAME",
+	[BPFSYS_CGROUP_INET4_GETSOCKNAME] = "CGROUP_INET4_GETSOCKNAME",
+	[BPFSYS_CGROUP_INET6_GETSOCKNAME] = "CGROUP_INET6_GETSOCKNAME",
+	[BPFSYS_XDP_DEVMAP] = "XDP_DEVMAP",
+	[BPFSYS_CGROUP_INET_SOCK_RELEASE] = "CGROUP_INET_SOCK_RELEASE",
+	[BPFSYS_XDP_CPUMAP] = "XDP_CPUMAP",
+	[BPFSYS_SK_LOOKUP] = "SK_LOOKUP",
+	[BPFSYS_XDP] = "XDP",
+	[BPFSYS_SK_SKB_VERDICT] = "SK_SKB_VERDICT",
+	[BPFSYS_SK_REUSEPORT_SELECT] = "SK_REUSEPORT_SELECT",
+	[BPFSYS_SK_REUSEPORT_SELECT_OR_MIGRATE] = "SK_REUSEPORT_SELECT_OR_MIGRATE",
+	[BPFSYS_PERF_EVENT] = "PERF_EVENT",
+	[BPFSYS_TRACE_KPROBE_MULTI] = "TRACE_KPROBE_MULTI",
+	[BPFSYS_LSM_CGROUP] = "LSM_CGROUP",
+	[BPFSYS_STRUCT_OPS] = "STRUCT_OPS",
+	[BPFSYS_NETFILTER] = "NETFILTER",
+	[BPFSYS_TCX_INGRESS] = "TCX_INGRESS",
+	[BPFSYS_TCX_EGRESS] = "TCX_EGRESS",
+	[BPFSYS_TRACE_UPROBE_MULTI] = "TRACE_UPROBE_MULTI",
+	[BPFSYS_CGROUP_UNIX_CONNECT] = "CGROUP_UNIX_CONNECT",
+	[BPFSYS_CGROUP_UNIX_SENDMSG] = "CGROUP_UNIX_SENDMSG",
+	[BPFSYS_CGROUP_UNIX_RECVMSG] = "CGROUP_UNIX_RECVMSG",
+	[BPFSYS_CGROUP_UNIX_GETPEERNAME] = "CGROUP_UNIX_GETPEERNAME",
+	[BPFSYS_CGROUP_UNIX_GETSOCKNAME] = "CGROUP_UNIX_GETSOCKNAME",
+	[BPFSYS_NETKIT_PRIMARY] = "NETKIT_PRIMARY",
+	[BPFSYS_NETKIT_PEER] = "NETKIT_PEER",
+	[BPFSYS_TRACE_KPROBE_SESSION] = "TRACE_KPROBE_SESSION",
+	[BPFSYS_TRACE_UPROBE_SESSION] = "TRACE_UPROBE_SESSION",
+};
+_Static_assert(COUNT_OF(attach_types) == BPFSYS_ATTACH_TYPE_COUNT, "attach_types covers the enum");
+
+static const char *const perf_event_types[] = {
+	[BPFSYS_PERF_EVENT_UNSPEC] = "UNSPEC",
+	[BPFSYS_PERF_EVENT_UPROBE] = "UPROBE",
+	[BPFSYS_PERF_EVENT_URETPROBE] = "URETPROBE",
+	[BPFSYS_PERF_EVENT_KPROBE] = "KPROBE",
+	[BPFSYS_PERF_EVENT_KRETPROBE] = "KRETPROBE",
+	[BPFSYS_PERF_EVENT_TRACEPOINT] = "TRACEPOINT",
+	[BPFSYS_PERF_EVENT_EVENT] = "EVENT",
+};
+_Static_assert(COUNT_OF(perf_event_types) == BPFSYS_PERF_EVENT_TYPE_COUNT,
+	       "perf_event_types covers the enum");
+
+static const char *lookup(const char *const *table, size_t n, uint32_t v, char *buf)
+{
+	return v < n ? table[v] : names_u64(buf, v);
+}
+
+const char *names_prog_type(uint32_t type, char buf[NAMES_NUM_SIZE])
+{
+	return lookup(prog_types, COUNT_OF(prog_types), type, buf);
+}
+
+const char *names_map_type(uint32_t type, char buf[NAMES_NUM_SIZE])
+{
+	return lookup(map_types, COUNT_OF(map_types), type, buf);
+}
+
+const char *names_link_type(uint32_t type, char buf[NAMES_NUM_SIZE])
+{
+	return lookup(link_types, COUNT_OF(link_types), type, buf);
+}
+
+const char *names_attach_type(uint32_t type, char buf[NAMES_NUM_SIZE])
+{
+	return lookup(attach_types, COUNT_OF(attach_types), type, buf);
+}
+
+const char *names_perf_event_type(uint32_t type, char buf[NAMES_NUM_SIZE])
+{
+	return lookup(perf_event_types, COUNT_OF(perf_event_types), type, buf);
+}
+
+_Static_assert(NAMES_NUM_SIZE >= METRICS_U64_STR_SIZE + 1, "room for a sign and 20 digits");
+
+const char *names_u64(char buf[NAMES_NUM_SIZE], uint64_t v)
+{
+	return metrics_u64_str(buf, NAMES_NUM_SIZE, v);
+}
+
+const char *names_i64(char buf[NAMES_NUM_SIZE], int64_t v)
+{
+	if (v >= 0)
+		return names_u64(buf, (uint64_t)v);
+	buf[0] = '-';
+	metrics_u64_str(buf + 1, NAMES_NUM_SIZE - 1, -(uint64_t)v);
+	return buf;
+}
+
+const char *names_obj_name(char buf[NAMES_OBJ_NAME_SIZE], const char field[BPFSYS_OBJ_NAME_LEN])
+{
+	size_t n = strnlen(field, BPFSYS_OBJ_NAME_LEN);
+
+	memcpy(buf, field, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+const char *names_tag(char buf[NAMES_TAG_SIZE], const uint8_t tag[BPFSYS_TAG_SIZE])
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < BPFSYS_TAG_SIZE; i++) {
+		buf[2 * i] = hex[tag[i] >> 4];
+		buf[2 * i + 1] = hex[tag[i] & 0xf];
+	}
+	buf[2 * BPFSYS_TAG_SIZE] = '\0';
+	return buf;
+}
