@@ -73,12 +73,12 @@ void collectors_fini(void)
 			collector_table[i]->fini();
 }
 
-static double now_seconds(void)
+static uint64_t now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 static void report(unsigned i, int err, const struct collector_ctx *ctx)
@@ -158,14 +158,15 @@ int collectors_scrape(struct metrics_arena *arena)
 	for (unsigned i = 0; i < NCOLLECTORS; i++) {
 		struct collector_ctx ctx = { .arena = arena, .collector = collector_table[i]->name };
 		struct metrics_mark mark;
-		double start;
+		uint64_t start;
 
 		if (!collector_enabled[i])
 			continue;
 		metrics_mark(arena, &mark);
-		start = now_seconds();
+		start = now_ns();
 		err = collector_table[i]->collect(&ctx);
-		seconds[i] = now_seconds() - start;
+		/* integer nanoseconds first: subtracting two large doubles prints 1.2263000144e-05 */
+		seconds[i] = (double)(now_ns() - start) / 1e9;
 		if (err == -ENOSPC || metrics_overflowed(arena))
 			return -ENOSPC;
 		if (err < 0)

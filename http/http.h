@@ -74,7 +74,8 @@ struct http_request {
 	int minor_version;      /* 0 or 1 */
 	size_t nheaders;
 	struct http_header headers[HTTP_MAX_HEADERS];
-	bool keep_alive;        /* 1.1: unless "Connection: close"; 1.0: only with keep-alive */
+	bool keep_alive; /* 1.1: unless "Connection: close"; 1.0: only with keep-alive; never
+			  * with has_body */
 	bool has_body;          /* Content-Length > 0 or Transfer-Encoding: we read no bodies */
 	int64_t content_length; /* -1 when absent */
 	bool transfer_encoding;
@@ -157,11 +158,14 @@ int http_server_init(struct http_server *s, const struct http_server_config *c);
 /* Binds and listens (SO_REUSEADDR); returns the listener index, or -errno
  * (-EINVAL bad address, -EADDRINUSE, -EACCES, -ENOSPC after HTTP_MAX_LISTENERS). */
 int http_server_listen(struct http_server *s, const char *addr);
+/* The same for an address made by hand (tests bind port 0). */
 int http_server_listen_addr(struct http_server *s, const struct http_addr *a);
 /* The port listener i is bound to, or -errno. */
 int http_server_port(const struct http_server *s, int listener);
 /* One poll() round: waits at most max_wait_ms (< 0: until an event or a deadline), serves
- * what is ready, expires timeouts. Returns the number of ready fds, -EINTR on a signal. */
+ * what is ready (handlers run inside), expires timeouts. Responses are "HTTP/1.1 <code>
+ * <reason>", Date, [Allow], [Content-Type], Content-Length, Connection: keep-alive|close.
+ * Returns the number of ready fds, -EINTR on a signal. */
 int http_server_run_once(struct http_server *s, int max_wait_ms);
 /* Closes every fd and releases every body in flight; the server may be init'ed again. */
 void http_server_fini(struct http_server *s);
