@@ -27,8 +27,9 @@ static int emit(struct metrics_arena *a, int fam, uint32_t id, const char *name,
 
 /* One BTF object: 0 when exported, skipped as vanished or counted as an object error;
  * otherwise the metric writer's -errno. */
-static int scrape_one(struct collector_ctx *ctx, int fam, uint32_t id)
+static int scrape_one(struct collector_ctx *ctx, const void *arg, uint32_t id)
 {
+	int fam = *(const int *)arg;
 	struct bpfsys_btf_info info;
 	uint32_t len = sizeof(info);
 	char name[BTF_NAME_SIZE];
@@ -53,24 +54,11 @@ static int scrape_one(struct collector_ctx *ctx, int fam, uint32_t id)
 
 static int collect(struct collector_ctx *ctx)
 {
-	uint32_t id = 0;
 	int fam = metrics_family(ctx->arena, "ebpf_btf_info",
 				 "Information on currently loaded BTF objects.", METRICS_GAUGE);
 	int err = fam;
 
-	for (bool first = true; err >= 0; first = false) {
-		err = bpfsys_btf_get_next_id(id, &id);
-		if (err == -ENOENT)
-			return 0;
-		if (err < 0 && first)
-			return err;
-		if (err < 0) {
-			collector_object_error(ctx, "btf", id, err);
-			return 0;
-		}
-		err = scrape_one(ctx, fam, id);
-	}
-	return err;
+	return err < 0 ? err : collector_walk(ctx, "btf", bpfsys_btf_get_next_id, scrape_one, &fam);
 }
 
 const struct collector collector_btf = {

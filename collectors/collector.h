@@ -27,6 +27,15 @@ struct collector_ctx {
 /* Record a per-object failure (debug log line + count). what names the object. */
 void collector_object_error(struct collector_ctx *ctx, const char *what, uint32_t id, int err);
 
+/* Visits every object id of one kind in order: next_id until -ENOENT (the end). An error
+ * on the first call is returned (the collector fails); a later one is counted as an object
+ * error and ends the walk with 0. visit returns 0 or the metric writer's -errno, which
+ * stops the walk and is returned. */
+int collector_walk(struct collector_ctx *ctx, const char *what,
+		   int (*next_id)(uint32_t start_id, uint32_t *next_id),
+		   int (*visit)(struct collector_ctx *ctx, const void *arg, uint32_t id),
+		   const void *arg);
+
 struct collector {
 	const char *name;  /* flag suffix and label value: --collector.<name> */
 	const char *help;  /* one line for --help */

@@ -169,8 +169,9 @@ static int emit(struct metrics_arena *a, const int *fams, uint32_t id,
 
 /* One link: 0 when exported, skipped as vanished or counted as an object error;
  * otherwise the metric writer's -errno. */
-static int scrape_one(struct collector_ctx *ctx, const int *fams, uint32_t id)
+static int scrape_one(struct collector_ctx *ctx, const void *arg, uint32_t id)
 {
+	const int *fams = arg;
 	struct bpfsys_link_info info;
 	uint32_t len = sizeof(info);
 	int fd, err;
@@ -194,25 +195,12 @@ static int scrape_one(struct collector_ctx *ctx, const int *fams, uint32_t id)
 static int collect(struct collector_ctx *ctx)
 {
 	int fams[LINK_FAM_COUNT];
-	uint32_t id = 0;
 	int err = 0;
 
 	for (unsigned i = 0; i < LINK_FAM_COUNT && err >= 0; i++)
 		err = fams[i] = metrics_family(ctx->arena, link_families[i].name,
 					       link_families[i].help, METRICS_GAUGE);
-	for (bool first = true; err >= 0; first = false) {
-		err = bpfsys_link_get_next_id(id, &id);
-		if (err == -ENOENT)
-			return 0;
-		if (err < 0 && first)
-			return err;
-		if (err < 0) {
-			collector_object_error(ctx, "link", id, err);
-			return 0;
-		}
-		err = scrape_one(ctx, fams, id);
-	}
-	return err;
+	return err < 0 ? err : collector_walk(ctx, "link", bpfsys_link_get_next_id, scrape_one, fams);
 }
 
 const struct collector collector_link = {

@@ -144,8 +144,9 @@ static int emit_entries(struct collector_ctx *ctx, const struct map_families *f,
 
 /* One map: 0 when exported, skipped as vanished or counted as an object error;
  * otherwise the metric writer's -errno. */
-static int scrape_one(struct collector_ctx *ctx, const struct map_families *f, uint32_t id)
+static int scrape_one(struct collector_ctx *ctx, const void *arg, uint32_t id)
 {
+	const struct map_families *f = arg;
 	struct bpfsys_map_info info;
 	uint32_t len = sizeof(info);
 	int fd, err;
@@ -173,22 +174,9 @@ static int scrape_one(struct collector_ctx *ctx, const struct map_families *f, u
 static int collect(struct collector_ctx *ctx)
 {
 	struct map_families f;
-	uint32_t id = 0;
 	int err = declare(ctx->arena, &f);
 
-	for (bool first = true; err >= 0; first = false) {
-		err = bpfsys_map_get_next_id(id, &id);
-		if (err == -ENOENT)
-			return 0;
-		if (err < 0 && first)
-			return err;
-		if (err < 0) {
-			collector_object_error(ctx, "map", id, err);
-			return 0;
-		}
-		err = scrape_one(ctx, &f, id);
-	}
-	return err;
+	return err < 0 ? err : collector_walk(ctx, "map", bpfsys_map_get_next_id, scrape_one, &f);
 }
 
 const struct collector collector_map = {
