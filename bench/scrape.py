@@ -50,8 +50,9 @@ def syscalls_per_scrape(pid, port, n):
     st.terminate()
     st.wait()
     with open("/tmp/bench.strace") as f:
-        m = re.search(r"^-+\s.*\n\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)", f.read(), re.M)
-    return int(m.group(1)) / n if m else float("nan")
+        # "% time seconds usecs/call calls [errors] syscall": the calls of the total line
+        total = [l.split() for l in f if l.split()[-1:] == ["total"]]
+    return int(total[-1][3]) / n if total else float("nan")
 
 
 def bpftool_seconds(reps=3):
