@@ -201,7 +201,8 @@ static void apply_config(void)
 	for (unsigned i = 0; i < collector_count && i < CLI_MAX_COLLECTORS; i++)
 		collector_enabled[i] = cfg.collectors[i];
 	collector_opts.prog_stats_mode = cfg.stats_mode;
-	collector_opts.map_count_entries = cfg.map_count_entries;
+	collector_opts.count_mode = cfg.count_mode;
+	collector_opts.backend = cfg.backend;
 	int n = snprintf(landing, sizeof(landing), landing_fmt, cfg.metrics_path);
 	landing_len = n > 0 && (size_t)n < sizeof(landing) ? (size_t)n : 0;
 }

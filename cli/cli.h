@@ -27,7 +27,8 @@ struct cli_config {
 	enum collector_prog_stats_mode stats_mode;
 	uint64_t stats_interval_ns;
 	uint64_t stats_duration_ns;
-	bool map_count_entries;
+	enum collector_count_mode count_mode; /* auto unless --map-count-entries is given */
+	enum collector_backend backend;
 	bool collectors[CLI_MAX_COLLECTORS]; /* index-aligned with collector_table */
 };
 

@@ -75,7 +75,26 @@ static int set_bool(bool *dst, const char *v)
 static int set_sd_notify(struct cli_config *c, const char *v) { return set_bool(&c->sd_notify, v); }
 static int set_help(struct cli_config *c, const char *v) { return set_bool(&c->help, v); }
 static int set_version(struct cli_config *c, const char *v) { return set_bool(&c->version, v); }
-static int set_count(struct cli_config *c, const char *v) { return set_bool(&c->map_count_entries, v); }
+static int set_count(struct cli_config *c, const char *v)
+{
+	bool on;
+	int err = cli_parse_bool(v, &on);
+
+	if (err < 0)
+		return err;
+	c->count_mode = on ? COLLECTOR_COUNT_ON : COLLECTOR_COUNT_OFF;
+	return 0;
+}
+
+static int set_backend(struct cli_config *c, const char *v)
+{
+	int b = collector_backend_parse(v);
+
+	if (b < 0)
+		return b;
+	c->backend = (enum collector_backend)b;
+	return 0;
+}
 
 static int set_stats_mode(struct cli_config *c, const char *v)
 {
@@ -115,8 +134,12 @@ static const struct flag flags[] = {
 	  "how often stats are switched on in sample mode (e.g. 30s)", set_interval },
 	{ "prog-stats-sample-duration", NULL, FLAG_VALUE, "DURATION",
 	  "how long stats stay on in sample mode (e.g. 5s)", set_duration },
-	{ "map-count-entries", NULL, FLAG_BOOL, NULL, "export ebpf_map_entries (walks map keys)",
-	  set_count },
+	{ "map-count-entries", NULL, FLAG_BOOL, NULL,
+	  "export ebpf_map_entries and ebpf_map_pressure (default: on when the kernel counts "
+	  "entries itself, Linux 6.6+)", set_count },
+	{ "backend", NULL, FLAG_VALUE, "BACKEND",
+	  "how objects are read: auto, iterator+kfunc, iterator or syscall (default auto)",
+	  set_backend },
 	{ "help", "h", FLAG_BOOL, NULL, "show this help and exit", set_help },
 	{ "version", NULL, FLAG_BOOL, NULL, "show the version and exit", set_version },
 };
@@ -170,6 +193,8 @@ static void defaults(struct cli_config *c)
 	c->metrics_path = "/metrics";
 	c->log_level = LOG_INFO;
 	c->stats_mode = COLLECTOR_PROG_STATS_DISABLED;
+	c->count_mode = COLLECTOR_COUNT_AUTO;
+	c->backend = COLLECTOR_BACKEND_AUTO;
 	for (unsigned i = 0; i < collector_count && i < CLI_MAX_COLLECTORS; i++)
 		c->collectors[i] = collector_table[i]->default_on;
 }

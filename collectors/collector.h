@@ -53,9 +53,28 @@ enum collector_prog_stats_mode {
 	COLLECTOR_PROG_STATS_MODE_COUNT
 };
 
+/* How objects are read: auto picks the first that works, in this order. */
+enum collector_backend {
+	COLLECTOR_BACKEND_AUTO,
+	COLLECTOR_BACKEND_ITER_KFUNC, /* BPF iterator + bpf_map_sum_elem_count (6.6+) */
+	COLLECTOR_BACKEND_ITER,       /* BPF iterator, map entries by key walk (5.8+) */
+	COLLECTOR_BACKEND_SYSCALL,    /* next-id / get-fd / get-info per object */
+	COLLECTOR_BACKEND_COUNT
+};
+const char *collector_backend_name(enum collector_backend b);
+int collector_backend_parse(const char *s); /* the enum value, or -EINVAL */
+
+enum collector_count_mode {
+	COLLECTOR_COUNT_AUTO, /* on when map entries come from the kfunc */
+	COLLECTOR_COUNT_ON,
+	COLLECTOR_COUNT_OFF,
+};
+
 struct collector_options {
 	enum collector_prog_stats_mode prog_stats_mode;
-	bool map_count_entries;
+	enum collector_backend backend;
+	enum collector_count_mode count_mode;
+	bool map_count_entries; /* resolved from count_mode by collectors_init() */
 };
 extern struct collector_options collector_opts;
 

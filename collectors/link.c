@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdbool.h>
 
+#include "backend.h"
 #include "bpfsys.h"
 #include "collector.h"
 #include "names.h"
@@ -192,15 +193,60 @@ static int scrape_one(struct collector_ctx *ctx, const void *arg, uint32_t id)
 	return emit(ctx->arena, fams, id, &info, len);
 }
 
+/* Link types with an ebpf_link_<kind>_info series (link_extra() above). */
+static bool has_details(uint32_t type)
+{
+	switch (type) {
+	case BPFSYS_LINK_TYPE_CGROUP:
+	case BPFSYS_LINK_TYPE_NETNS:
+	case BPFSYS_LINK_TYPE_TRACING:
+	case BPFSYS_LINK_TYPE_XDP:
+	case BPFSYS_LINK_TYPE_TCX:
+	case BPFSYS_LINK_TYPE_NETFILTER:
+	case BPFSYS_LINK_TYPE_NETKIT:
+	case BPFSYS_LINK_TYPE_KPROBE_MULTI:
+	case BPFSYS_LINK_TYPE_PERF_EVENT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+struct iter_arg {
+	struct collector_ctx *ctx;
+	const int *fams;
+};
+
+/* One iterator record. The details live only in get-info, so links that have them are
+ * opened (when opening by id is allowed); the others need no syscall at all. */
+static int visit_rec(void *arg, const void *rec)
+{
+	const struct iter_arg *a = arg;
+	const struct bpfsys_iter_link_rec *r = rec;
+	struct bpfsys_link_info info = { .type = r->type, .id = r->id, .prog_id = r->prog_id };
+
+	if (has_details(r->type) && backend_can_open_by_id())
+		return scrape_one(a->ctx, a->fams, r->id);
+	return emit(a->ctx->arena, a->fams, r->id, &info,
+		    (uint32_t)BPFSYS_OFFSETOFEND(struct bpfsys_link_info, prog_id));
+}
+
 static int collect(struct collector_ctx *ctx)
 {
 	int fams[LINK_FAM_COUNT];
+	struct iter_arg arg = { ctx, fams };
 	int err = 0;
 
 	for (unsigned i = 0; i < LINK_FAM_COUNT && err >= 0; i++)
 		err = fams[i] = metrics_family(ctx->arena, link_families[i].name,
 					       link_families[i].help, METRICS_GAUGE);
-	return err < 0 ? err : collector_walk(ctx, "link", bpfsys_link_get_next_id, scrape_one, fams);
+	if (err < 0)
+		return err;
+	if (backend_iter(BPFSYS_ITER_LINK)) {
+		err = backend_iter_read(BPFSYS_ITER_LINK, visit_rec, &arg);
+		return err < 0 ? err : 0;
+	}
+	return collector_walk(ctx, "link", bpfsys_link_get_next_id, scrape_one, fams);
 }
 
 const struct collector collector_link = {

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* Collector "map": ebpf_map_info and ebpf_map_max_entries per map, and with
- * map_count_entries the number of keys a BPF_MAP_GET_NEXT_KEY walk yields. */
+ * map_count_entries its entries (what a BPF_MAP_GET_NEXT_KEY walk would yield, counted by
+ * the kernel where it can) and pressure. Reads through the map iterator or syscalls. */
 #include <errno.h>
 #include <stdbool.h>
+#include <string.h>
 
+#include "backend.h"
 #include "bpfsys.h"
 #include "collector.h"
 #include "names.h"
@@ -18,40 +21,48 @@
 struct map_families {
 	int info;
 	int max_entries;
-	int entries; /* -1 unless entries are counted */
+	int entries;  /* -1 unless entries are counted */
+	int pressure; /* -1 unless entries are counted */
 };
 
-/* Types whose map_get_next_key works from the syscall (kernel/bpf map ops). The others
- * answer EINVAL/ENOTSUPP (queue, stack, ringbuf, user_ringbuf, bloom_filter, arena, the
- * sk/inode/task/cgrp local storages), or are left out on purpose: perf_event_array
- * (always one slot per CPU; the Go exporter skips it) and the cgroup_storage pair
- * (before a 2026 fix the walk yields one bogus key past the end). */
-static bool map_walkable(uint32_t type)
+/* Where a map's entry count comes from. Fixed-slot types walk every index, so their count
+ * is max_entries (and struct_ops always has one key): no walk needed. The hash family is
+ * counted by the kernel (bpf_map_sum_elem_count) when the iterator has it, else walked.
+ * The rest cannot be walked (queue, stack, ringbuf, user_ringbuf, bloom_filter, arena, the
+ * sk/inode/task/cgrp local storages answer EINVAL/ENOTSUPP) or are left out on purpose:
+ * perf_event_array (one slot per CPU; the Go exporter skips it) and the cgroup_storage pair
+ * (before a 2026 fix their walk yields one bogus key past the end). */
+enum count_source { COUNT_NONE, COUNT_MAX_ENTRIES, COUNT_ONE, COUNT_HASH, COUNT_WALK };
+
+static enum count_source count_source(uint32_t type)
 {
 	switch (type) {
-	case BPFSYS_MAP_TYPE_HASH:
 	case BPFSYS_MAP_TYPE_ARRAY:
-	case BPFSYS_MAP_TYPE_PROG_ARRAY:
-	case BPFSYS_MAP_TYPE_PERCPU_HASH:
 	case BPFSYS_MAP_TYPE_PERCPU_ARRAY:
-	case BPFSYS_MAP_TYPE_STACK_TRACE:
+	case BPFSYS_MAP_TYPE_PROG_ARRAY:
 	case BPFSYS_MAP_TYPE_CGROUP_ARRAY:
-	case BPFSYS_MAP_TYPE_LRU_HASH:
-	case BPFSYS_MAP_TYPE_LRU_PERCPU_HASH:
-	case BPFSYS_MAP_TYPE_LPM_TRIE:
 	case BPFSYS_MAP_TYPE_ARRAY_OF_MAPS:
-	case BPFSYS_MAP_TYPE_HASH_OF_MAPS:
 	case BPFSYS_MAP_TYPE_DEVMAP:
 	case BPFSYS_MAP_TYPE_SOCKMAP:
 	case BPFSYS_MAP_TYPE_CPUMAP:
 	case BPFSYS_MAP_TYPE_XSKMAP:
-	case BPFSYS_MAP_TYPE_SOCKHASH:
 	case BPFSYS_MAP_TYPE_REUSEPORT_SOCKARRAY:
-	case BPFSYS_MAP_TYPE_DEVMAP_HASH:
+		return COUNT_MAX_ENTRIES;
 	case BPFSYS_MAP_TYPE_STRUCT_OPS:
-		return true;
+		return COUNT_ONE;
+	case BPFSYS_MAP_TYPE_HASH:
+	case BPFSYS_MAP_TYPE_PERCPU_HASH:
+	case BPFSYS_MAP_TYPE_LRU_HASH:
+	case BPFSYS_MAP_TYPE_LRU_PERCPU_HASH:
+	case BPFSYS_MAP_TYPE_HASH_OF_MAPS:
+		return COUNT_HASH;
+	case BPFSYS_MAP_TYPE_STACK_TRACE:
+	case BPFSYS_MAP_TYPE_LPM_TRIE:
+	case BPFSYS_MAP_TYPE_SOCKHASH:
+	case BPFSYS_MAP_TYPE_DEVMAP_HASH:
+		return COUNT_WALK;
 	default:
-		return false;
+		return COUNT_NONE;
 	}
 }
 
@@ -92,13 +103,18 @@ static int declare(struct metrics_arena *a, struct map_families *f)
 					METRICS_GAUGE);
 	if (f->max_entries < 0)
 		return f->max_entries;
-	f->entries = -1;
+	f->entries = f->pressure = -1;
 	if (!collector_opts.map_count_entries)
 		return 0;
 	f->entries = metrics_family(a, "ebpf_map_entries",
 				    "The current number of entries (keys) of an eBPF map.",
 				    METRICS_GAUGE);
-	return f->entries < 0 ? f->entries : 0;
+	if (f->entries < 0)
+		return f->entries;
+	f->pressure = metrics_family(a, "ebpf_map_pressure",
+				     "Entries of an eBPF map divided by its max_entries (0 to 1).",
+				     METRICS_GAUGE);
+	return f->pressure < 0 ? f->pressure : 0;
 }
 
 static int emit(struct metrics_arena *a, const struct map_families *f, uint32_t id,
@@ -124,26 +140,76 @@ static int emit(struct metrics_arena *a, const struct map_families *f, uint32_t 
 	return metrics_sample_u64(a, f->max_entries, labels, 1, info->max_entries);
 }
 
-static int emit_entries(struct collector_ctx *ctx, const struct map_families *f, uint32_t id,
-			int fd, const struct bpfsys_map_info *info)
+/* Walks the map's keys through fd, or through a read-only fd opened here when fd < 0.
+ * Returns 1 with *count set, or 0 when there is no count: the map is gone, cannot be
+ * opened by id, or the walk failed (counted as an object error). */
+static int walk(struct collector_ctx *ctx, int fd, const struct bpfsys_map_info *info,
+		uint64_t *count)
 {
-	char id_str[NAMES_NUM_SIZE];
-	const struct metrics_label label = { "map_id", names_u64(id_str, id) };
-	uint64_t count;
-	int err;
+	int own = -1, err;
 
-	if (f->entries < 0 || !map_walkable(info->type))
-		return 0;
-	err = count_keys(fd, info, &count);
+	if (fd < 0) {
+		if (!backend_can_open_by_id())
+			return 0; /* logged once at start-up */
+		fd = own = bpfsys_map_get_fd_by_id(info->id);
+		if (fd == -ENOENT)
+			return 0;
+		if (fd < 0) {
+			collector_object_error(ctx, "map", info->id, fd);
+			return 0;
+		}
+	}
+	err = count_keys(fd, info, count);
+	if (own >= 0)
+		bpfsys_close(own);
 	if (err < 0) {
-		collector_object_error(ctx, "map", id, err);
+		collector_object_error(ctx, "map", info->id, err);
 		return 0;
 	}
-	return metrics_sample_u64(ctx->arena, f->entries, &label, 1, count);
+	return 1;
 }
 
-/* One map: 0 when exported, skipped as vanished or counted as an object error;
- * otherwise the metric writer's -errno. */
+/* ebpf_map_entries and ebpf_map_pressure of one map. fd: the map's, or -1 (iterator);
+ * kernel_count: bpf_map_sum_elem_count's answer, or BPFSYS_ITER_NO_COUNT. */
+static int emit_entries(struct collector_ctx *ctx, const struct map_families *f, int fd,
+			const struct bpfsys_map_info *info, int64_t kernel_count)
+{
+	char id_str[NAMES_NUM_SIZE];
+	const struct metrics_label label = { "map_id", names_u64(id_str, info->id) };
+	uint64_t count = 0;
+	int err;
+
+	if (f->entries < 0)
+		return 0;
+	switch (count_source(info->type)) {
+	case COUNT_NONE:
+		return 0;
+	case COUNT_MAX_ENTRIES:
+		count = info->max_entries;
+		break;
+	case COUNT_ONE:
+		count = 1;
+		break;
+	case COUNT_HASH:
+		if (kernel_count != BPFSYS_ITER_NO_COUNT) {
+			count = kernel_count < 0 ? 0 : (uint64_t)kernel_count;
+			break;
+		}
+		/* fall through */
+	case COUNT_WALK:
+		if (walk(ctx, fd, info, &count) <= 0)
+			return 0;
+		break;
+	}
+	err = metrics_sample_u64(ctx->arena, f->entries, &label, 1, count);
+	if (err < 0 || info->max_entries == 0)
+		return err;
+	return metrics_sample_double(ctx->arena, f->pressure, &label, 1,
+				     (double)count / (double)info->max_entries);
+}
+
+/* One map by id (syscall backend): 0 when exported, skipped as vanished or counted as
+ * an object error; otherwise the metric writer's -errno. */
 static int scrape_one(struct collector_ctx *ctx, const void *arg, uint32_t id)
 {
 	const struct map_families *f = arg;
@@ -163,20 +229,49 @@ static int scrape_one(struct collector_ctx *ctx, const void *arg, uint32_t id)
 		collector_object_error(ctx, "map", id, err);
 		err = 0;
 	} else {
+		info.id = id;
 		err = emit(ctx->arena, f, id, &info, len);
 		if (err >= 0)
-			err = emit_entries(ctx, f, id, fd, &info);
+			err = emit_entries(ctx, f, fd, &info, BPFSYS_ITER_NO_COUNT);
 	}
 	bpfsys_close(fd);
 	return err;
 }
 
+struct iter_arg {
+	struct collector_ctx *ctx;
+	const struct map_families *f;
+};
+
+/* One iterator record: the same series as scrape_one, without opening the map. */
+static int visit_rec(void *arg, const void *rec)
+{
+	const struct iter_arg *a = arg;
+	const struct bpfsys_iter_map_rec *r = rec;
+	struct bpfsys_map_info info = {
+		.type = r->type, .id = r->id, .key_size = r->key_size,
+		.value_size = r->value_size, .max_entries = r->max_entries, .map_flags = r->flags,
+	};
+	int err;
+
+	memcpy(info.name, r->name, sizeof(info.name));
+	err = emit(a->ctx->arena, a->f, r->id, &info, sizeof(info));
+	return err < 0 ? err : emit_entries(a->ctx, a->f, -1, &info, r->count);
+}
+
 static int collect(struct collector_ctx *ctx)
 {
 	struct map_families f;
+	struct iter_arg arg = { ctx, &f };
 	int err = declare(ctx->arena, &f);
 
-	return err < 0 ? err : collector_walk(ctx, "map", bpfsys_map_get_next_id, scrape_one, &f);
+	if (err < 0)
+		return err;
+	if (backend_iter(BPFSYS_ITER_MAP)) {
+		err = backend_iter_read(BPFSYS_ITER_MAP, visit_rec, &arg);
+		return err < 0 ? err : 0;
+	}
+	return collector_walk(ctx, "map", bpfsys_map_get_next_id, scrape_one, &f);
 }
 
 const struct collector collector_map = {

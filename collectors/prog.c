@@ -3,7 +3,9 @@
  * and run time when program statistics are collected. Also owns the BPF_ENABLE_STATS fd. */
 #include <errno.h>
 #include <stdbool.h>
+#include <string.h>
 
+#include "backend.h"
 #include "bpfsys.h"
 #include "collector.h"
 #include "names.h"
@@ -112,12 +114,38 @@ static int scrape_one(struct collector_ctx *ctx, const void *arg, uint32_t id)
 	return emit(ctx->arena, f, id, &info, len);
 }
 
+struct iter_arg {
+	struct collector_ctx *ctx;
+	const struct prog_families *f;
+};
+
+/* One iterator record: the same series as scrape_one, without opening the program
+ * (the iterator is only used with statistics off, see backend.c). */
+static int visit_rec(void *arg, const void *rec)
+{
+	const struct iter_arg *a = arg;
+	const struct bpfsys_iter_prog_rec *r = rec;
+	struct bpfsys_prog_info info = { .type = r->type, .id = r->id };
+
+	memcpy(info.name, r->name, sizeof(info.name));
+	memcpy(info.tag, r->tag, sizeof(info.tag));
+	return emit(a->ctx->arena, a->f, r->id, &info,
+		    (uint32_t)BPFSYS_OFFSETOFEND(struct bpfsys_prog_info, name));
+}
+
 static int collect(struct collector_ctx *ctx)
 {
 	struct prog_families f;
+	struct iter_arg arg = { ctx, &f };
 	int err = declare(ctx->arena, &f);
 
-	return err < 0 ? err : collector_walk(ctx, "prog", bpfsys_prog_get_next_id, scrape_one, &f);
+	if (err < 0)
+		return err;
+	if (backend_iter(BPFSYS_ITER_PROG)) {
+		err = backend_iter_read(BPFSYS_ITER_PROG, visit_rec, &arg);
+		return err < 0 ? err : 0;
+	}
+	return collector_walk(ctx, "prog", bpfsys_prog_get_next_id, scrape_one, &f);
 }
 
 const struct collector collector_prog = {

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "backend.h"
 #include "config.h"
 #include "log.h"
 
@@ -49,14 +50,39 @@ void collector_object_error(struct collector_ctx *ctx, const char *what, uint32_
 		  what, id, strerror(-err));
 }
 
+/* The iterator kinds worth opening: their collector is on, and for programs only with
+ * statistics off (run counts come from get-info, which sums the per-CPU stats). */
+static void wanted_iters(bool wanted[BPFSYS_ITER_KIND_COUNT])
+{
+	for (int k = 0; k < BPFSYS_ITER_KIND_COUNT; k++) {
+		int idx = collector_find(backend_kind_collector((enum bpfsys_iter_kind)k));
+
+		wanted[k] = idx >= 0 && collector_enabled[idx];
+	}
+	if (collector_opts.prog_stats_mode != COLLECTOR_PROG_STATS_DISABLED)
+		wanted[BPFSYS_ITER_PROG] = false;
+}
+
 int collectors_init(void)
 {
+	bool wanted[BPFSYS_ITER_KIND_COUNT];
+	int err;
+
+	wanted_iters(wanted);
+	err = backend_init(collector_opts.backend, wanted);
+
+	if (err < 0)
+		return err;
+	collector_opts.map_count_entries =
+		collector_opts.count_mode == COLLECTOR_COUNT_ON ||
+		(collector_opts.count_mode == COLLECTOR_COUNT_AUTO &&
+		 backend_of(BPFSYS_ITER_MAP) == COLLECTOR_BACKEND_ITER_KFUNC);
 	for (unsigned i = 0; i < NCOLLECTORS; i++) {
 		const struct collector *c = collector_table[i];
 
 		if (!collector_enabled[i] || !c->init)
 			continue;
-		int err = c->init();
+		err = c->init();
 		if (err < 0) {
 			log_error("collector init failed", "collector=%s err=\"%s\"", c->name,
 				  strerror(-err));
@@ -71,6 +97,16 @@ void collectors_fini(void)
 	for (unsigned i = 0; i < NCOLLECTORS; i++)
 		if (collector_enabled[i] && collector_table[i]->fini)
 			collector_table[i]->fini();
+	backend_fini();
+}
+
+/* The backend of collector i: its iterator kind's, or syscall for the others. */
+static const char *backend_label(unsigned i)
+{
+	for (int k = 0; k < BPFSYS_ITER_KIND_COUNT; k++)
+		if (strcmp(collector_table[i]->name, backend_kind_collector((enum bpfsys_iter_kind)k)) == 0)
+			return collector_backend_name(backend_of((enum bpfsys_iter_kind)k));
+	return collector_backend_name(COLLECTOR_BACKEND_SYSCALL);
 }
 
 static uint64_t now_ns(void)
@@ -126,19 +162,29 @@ static int emit_scrape_stats(struct metrics_arena *a, const double *seconds, con
 	int succ = metrics_family(a, "ebpf_exporter_scrape_collector_success",
 				  "Whether a collector succeeded.", METRICS_GAUGE);
 
+	int back = metrics_family(a, "ebpf_exporter_collector_backend_info",
+				  "How a collector reads the kernel: iterator+kfunc, iterator or syscall.",
+				  METRICS_GAUGE);
+
 	if (dur < 0)
 		return dur;
 	if (succ < 0)
 		return succ;
+	if (back < 0)
+		return back;
 	for (unsigned i = 0; i < NCOLLECTORS; i++) {
 		const struct metrics_label l = { "collector", collector_table[i]->name };
 		int err;
 
 		if (!collector_enabled[i])
 			continue;
+		const struct metrics_label lb[] = { l, { "backend", backend_label(i) } };
+
 		err = metrics_sample_double(a, dur, &l, 1, seconds[i]);
 		if (err >= 0)
 			err = metrics_sample_u64(a, succ, &l, 1, ok[i] ? 1 : 0);
+		if (err >= 0)
+			err = metrics_sample_u64(a, back, lb, 2, 1);
 		if (err < 0)
 			return err;
 	}

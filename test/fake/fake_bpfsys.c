@@ -35,6 +35,12 @@ void fake_bpfsys_reset(const struct fake_object *objects, unsigned count)
 	bad_closes = 0;
 }
 
+const struct fake_object *fake_bpfsys_objects(unsigned *count)
+{
+	*count = nobjs;
+	return objs;
+}
+
 void fake_bpfsys_fail(enum fake_call call, unsigned nth, int err)
 {
 	inject[call].set = true;

@@ -58,6 +58,19 @@ struct fake_object {
  * else: injections, call counters, the fd ledger. */
 void fake_bpfsys_reset(const struct fake_object *objects, unsigned count);
 
+/* The installed table (for the fake iterators). */
+const struct fake_object *fake_bpfsys_objects(unsigned *count);
+
+/* The fake BTF reader and iterators (fake_iter.c): what backend_init() finds. */
+enum fake_iter_mode {
+	FAKE_ITER_NONE,  /* no kernel BTF: -ENOENT, so auto falls back to syscalls */
+	FAKE_ITER_PLAIN, /* iterators without the kfunc */
+	FAKE_ITER_KFUNC, /* iterators with bpf_map_sum_elem_count */
+};
+void fake_iter_set(enum fake_iter_mode mode);
+/* Iterator passes made since the last fake_iter_set(). */
+unsigned fake_iter_reads(void);
+
 /* The nth call (0-based, counted from the reset) of that kind answers err. One injection
  * per call kind; a later one replaces it. */
 void fake_bpfsys_fail(enum fake_call call, unsigned nth, int err);

@@ -51,9 +51,9 @@ def wait_port(port, proc=None, timeout=10.0):
 class Exporter:
     """The exporter binary listening on 127.0.0.1:<free port>."""
 
-    def __init__(self, binary, *flags, port=None, env=None, preexec_fn=None):
+    def __init__(self, binary, *flags, port=None, env=None, preexec_fn=None, wrap=()):
         self.port = port or free_port()
-        cmd = [binary, "--listen-addr", "127.0.0.1:%d" % self.port] + list(flags)
+        cmd = list(wrap) + [binary, "--listen-addr", "127.0.0.1:%d" % self.port] + list(flags)
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      text=True, env=env, preexec_fn=preexec_fn)
         wait_port(self.port, self.proc)
@@ -62,7 +62,16 @@ class Exporter:
         return "http://127.0.0.1:%d%s" % (self.port, path)
 
     def fds(self):
-        return len(os.listdir("/proc/%d/fd" % self.proc.pid))
+        """Open fds once the server has closed what finished connections left (it notices a
+        client's close on its next poll round): the count two looks 50 ms apart agree on."""
+        last = None
+        for _ in range(100):
+            n = len(os.listdir("/proc/%d/fd" % self.proc.pid))
+            if n == last:
+                return n
+            last = n
+            time.sleep(0.05)
+        return last
 
     def stop(self, sig=signal.SIGTERM):
         if self.proc.poll() is None:

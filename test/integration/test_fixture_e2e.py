@@ -8,75 +8,11 @@ import json
 import subprocess
 import threading
 
+import compare
 import harness as h
-import names
 
 A = h.args()
 h.need_root()
-
-LINK_EXTRA = {
-    3: ("ebpf_link_cgroup_info", [("attach_type", "attach_type"), ("cgroup_id", "cgroup_id")]),
-    5: ("ebpf_link_netns_info", [("attach_type", "attach_type"), ("netns_ino", "netns_ino")]),
-    2: ("ebpf_link_tracing_info", [("attach_type", "attach_type"), ("target_obj_id", "target_obj_id"),
-                                   ("target_btf_id", "target_btf_id")]),
-    6: ("ebpf_link_xdp_info", [("interface_index", "ifindex")]),
-    11: ("ebpf_link_tcx_info", [("attach_type", "attach_type"), ("interface_index", "ifindex")]),
-    10: ("ebpf_link_netfilter_info", [("pf", "pf"), ("hook_num", "hooknum"), ("priority", "priority"),
-                                      ("flags", "flags")]),
-    13: ("ebpf_link_netkit_info", [("attach_type", "attach_type"), ("interface_index", "ifindex")]),
-    8: ("ebpf_link_kprobe_info", [("count", "count"), ("flags", "flags"), ("missed", "missed")]),
-    7: ("ebpf_link_perf_event_info", [("perf_event_type", "perf_event_type")]),
-}
-
-
-def label_value(key, v):
-    if key == "attach_type":
-        return names.attach_type(v)
-    if key == "perf_event_type":
-        return names.perf_event_type(v)
-    return str(v)
-
-
-def expected(o):
-    """{(family, frozenset(labels)) -> value} the exporter must show for object o."""
-    out = {}
-
-    def put(name, labels, value):
-        out[(name, frozenset((k, str(v)) for k, v in labels.items()))] = str(value)
-
-    if o["kind"] == "map":
-        put("ebpf_map_info", {"map_id": o["id"], "map_type": names.map_type(o["type"]),
-                              "map_name": o["name"], "key_size": o["key_size"],
-                              "value_size": o["value_size"], "flags": o["flags"]}, 1)
-        put("ebpf_map_max_entries", {"map_id": o["id"]}, o["max_entries"])
-        if o["entries"] is not None:
-            put("ebpf_map_entries", {"map_id": o["id"]}, o["entries"])
-    elif o["kind"] == "prog":
-        put("ebpf_program_info", {"prog_id": o["id"], "prog_type": names.prog_type(o["type"]),
-                                  "prog_name": o["name"], "tag": o["tag"]}, 1)
-    elif o["kind"] == "link":
-        put("ebpf_link_info", {"link_id": o["id"], "link_type": names.link_type(o["type"]),
-                               "prog_id": o["prog_id"]}, 1)
-        if o["type"] in LINK_EXTRA:
-            fam, keys = LINK_EXTRA[o["type"]]
-            labels = {"link_id": o["id"]}
-            for label, key in keys:
-                labels[label] = label_value(key, o["extra"][key])
-            put(fam, labels, 1)
-    elif o["kind"] == "btf":
-        put("ebpf_btf_info", {"btf_id": o["id"], "btf_name": o["name"],
-                              "is_kernel": "true" if o["is_kernel"] else "false"}, 1)
-    return out
-
-
-ID_LABEL = {"map": "map_id", "prog": "prog_id", "link": "link_id", "btf": "btf_id"}
-PREFIX = {"map": "ebpf_map_", "prog": "ebpf_program_", "link": "ebpf_link_", "btf": "ebpf_btf_"}
-
-
-def actual(samples, o):
-    key = ID_LABEL[o["kind"]]
-    return {(n, frozenset(l.items())): v for n, l, v in samples
-            if n.startswith(PREFIX[o["kind"]]) and l.get(key) == str(o["id"])}
 
 
 def scrape(e):
@@ -90,11 +26,10 @@ def test_every_fixture_object_exported_exactly(fx, e):
     for o in fx.objects:
         if o["kind"] == "skip":
             continue
-        want, got = expected(o), actual(samples, o)
-        assert got == want, "%s %s:\n want %s\n got  %s" % (o["kind"], o.get("name", o["id"]),
-                                                            sorted(want.items()), sorted(got.items()))
-    for c in ("prog", "map", "link", "btf"):
-        assert h.series(samples, "ebpf_exporter_scrape_collector_success", collector=c)[0][1] == "1", c
+        m = compare.mismatch(samples, o)
+        assert m is None, m
+    for c in compare.COLLECTORS:
+        assert compare.collector_success(samples, c) == "1", c
 
 
 def test_no_other_object_claims_a_fixture_name(fx, e):
@@ -137,6 +72,50 @@ def test_promtool_clean_but_for_the_two_seed_names(fx):
         assert all(p.startswith(allowed) for p in problems), problems
 
 
+def fixture_view(fx, samples):
+    """Every series of the fixture's objects, plus collector success: what must not depend
+    on the backend (other processes' objects may come and go between two scrapes)."""
+    view = {(o["kind"], o["id"]): compare.actual(samples, o) for o in fx.objects if o["kind"] != "skip"}
+    view["success"] = {c: compare.collector_success(samples, c) for c in compare.COLLECTORS}
+    return view
+
+
+def test_every_backend_gives_identical_output(fx):
+    bodies = {}
+    for backend in ("iterator+kfunc", "iterator", "syscall"):
+        with h.Exporter(A.exporter, "--backend=" + backend, "--map-count-entries") as e:
+            body, samples = scrape(e)
+            got = {l["collector"]: l["backend"] for l, _ in h.series(samples, "ebpf_exporter_collector_backend_info")}
+            want = "iterator" if backend == "iterator+kfunc" else backend
+            assert got == {"map": backend, "prog": want, "link": want, "btf": "syscall"}, got
+            bodies[backend] = fixture_view(fx, samples)
+    assert bodies["iterator+kfunc"] == bodies["syscall"], "iterator+kfunc differs from syscall"
+    assert bodies["iterator"] == bodies["syscall"], "iterator differs from syscall"
+
+
+def test_without_cap_sys_admin_progs_maps_links_still_exported(fx):
+    e = h.Exporter(A.exporter, "--map-count-entries",
+                   wrap=("capsh", "--drop=cap_sys_admin", "--", "-c", 'exec "$0" "$@"'))
+    try:
+        body, samples = scrape(e)
+    finally:
+        rc, log = e.stop()
+    status = {c: v for l, v in h.series(samples, "ebpf_exporter_scrape_collector_success")
+              for c in [l["collector"]]}
+    assert status == {"prog": "1", "map": "1", "link": "1", "btf": "0"}, (status, log)
+    assert "CAP_SYS_ADMIN" in log, log
+    for o in fx.objects:
+        if o["kind"] == "prog":
+            assert h.series(samples, "ebpf_program_info", prog_id=o["id"]), o
+        if o["kind"] == "link":
+            assert h.series(samples, "ebpf_link_info", link_id=o["id"]), o
+        if o["kind"] == "map":
+            assert h.series(samples, "ebpf_map_info", map_id=o["id"]), o
+            if o["entries"] is not None and o["type"] in (1, 5, 9, 10, 13):  # hash family
+                got = h.series(samples, "ebpf_map_entries", map_id=o["id"])
+                assert got and int(got[0][1]) == o["entries"], (o, got)
+
+
 def churn(stop):
     while not stop.is_set():
         with h.Fixture(A.fixture, "--population", "20", "--entries", "3", quiet=True):
@@ -175,6 +154,8 @@ def main():
                 p(test_no_other_object_claims_a_fixture_name, fx, e),
                 p(test_bpftool_agrees_on_every_map_and_program, fx, e),
                 p(test_promtool_clean_but_for_the_two_seed_names, fx),
+                p(test_every_backend_gives_identical_output, fx),
+                p(test_without_cap_sys_admin_progs_maps_links_still_exported, fx),
                 p(test_no_fd_growth_over_1000_scrapes_with_churn, fx, e),
             ])
 

@@ -23,6 +23,10 @@ extern const struct collector collector_map;
 #define ENTRIES_HEAD                                                                     \
 	"# HELP ebpf_map_entries The current number of entries (keys) of an eBPF map.\n" \
 	"# TYPE ebpf_map_entries gauge\n"
+#define PRESSURE_HEAD                                                                    \
+	"# HELP ebpf_map_pressure Entries of an eBPF map divided by its max_entries (0 to " \
+	"1).\n"                                                                          \
+	"# TYPE ebpf_map_pressure gauge\n"
 
 /* Linux 4.13 layout: up to map_flags, no name yet. */
 #define MAP_INFO_LEN_4_13 24u
@@ -249,9 +253,15 @@ static void test_map_entries_counted_for_walkable_types_only(void **state)
 		      "ebpf_map_entries{map_id=\"1\"} 3\n"
 		      "ebpf_map_entries{map_id=\"2\"} 4\n"
 		      "ebpf_map_entries{map_id=\"3\"} 0\n"
-		      "ebpf_map_entries{map_id=\"10\"} 2\n");
-	/* Each walk: one call per key plus the final -ENOENT; no call for the others. */
-	assert_int_equal(fake_bpfsys_calls(FAKE_CALL_NEXT_KEY), (3 + 1) + (4 + 1) + 1 + (2 + 1));
+		      "ebpf_map_entries{map_id=\"10\"} 2\n"
+		      PRESSURE_HEAD
+		      "ebpf_map_pressure{map_id=\"1\"} 0.03\n"
+		      "ebpf_map_pressure{map_id=\"2\"} 1\n"
+		      "ebpf_map_pressure{map_id=\"3\"} 0\n"
+		      "ebpf_map_pressure{map_id=\"10\"} 0.04\n");
+	/* Each walk: one call per key plus the final -ENOENT. An array's count is its
+	 * max_entries (a walk visits every index), so it is not walked; nor are the others. */
+	assert_int_equal(fake_bpfsys_calls(FAKE_CALL_NEXT_KEY), (3 + 1) + 1 + (2 + 1));
 	assert_fds_closed();
 }
 
@@ -275,7 +285,9 @@ static void test_map_entries_walk_is_bounded_when_next_key_never_ends(void **sta
 		      "ebpf_map_max_entries{map_id=\"1\"} 10\n"
 		      "ebpf_map_max_entries{map_id=\"2\"} 10\n"
 		      ENTRIES_HEAD
-		      "ebpf_map_entries{map_id=\"2\"} 2\n");
+		      "ebpf_map_entries{map_id=\"2\"} 2\n"
+		      PRESSURE_HEAD
+		      "ebpf_map_pressure{map_id=\"2\"} 0.2\n");
 	/* Bound: 2 * max_entries + 1024 keys, the next one gives up. */
 	assert_int_equal(fake_bpfsys_calls(FAKE_CALL_NEXT_KEY), (2 * 10 + 1024 + 1) + (2 + 1));
 	assert_fds_closed();
@@ -318,7 +330,8 @@ static void test_map_entries_key_larger_than_buffer_is_skipped_with_error(void *
 		      MAX_ENTRIES_HEAD
 		      "ebpf_map_max_entries{map_id=\"1\"} 10\n"
 		      "ebpf_map_max_entries{map_id=\"2\"} 10\n"
-		      ENTRIES_HEAD "ebpf_map_entries{map_id=\"2\"} 1\n");
+		      ENTRIES_HEAD "ebpf_map_entries{map_id=\"2\"} 1\n"
+		      PRESSURE_HEAD "ebpf_map_pressure{map_id=\"2\"} 0.1\n");
 	assert_int_equal(fake_bpfsys_calls(FAKE_CALL_NEXT_KEY), 2);
 	assert_fds_closed();
 }

@@ -39,7 +39,8 @@ static void test_defaults_match_the_go_exporter(void **state)
 	assert_string_equal(c.metrics_path, "/metrics");
 	assert_int_equal(c.log_level, LOG_INFO);
 	assert_false(c.sd_notify);
-	assert_false(c.map_count_entries);
+	assert_int_equal(c.count_mode, COLLECTOR_COUNT_AUTO);
+	assert_int_equal(c.backend, COLLECTOR_BACKEND_AUTO);
 	assert_int_equal(c.stats_mode, COLLECTOR_PROG_STATS_DISABLED);
 	for (unsigned i = 0; i < collector_count; i++)
 		assert_int_equal(c.collectors[i], collector_table[i]->default_on);
@@ -56,7 +57,7 @@ static void test_every_flag_in_every_spelling(void **state)
 			       "DEBUG", "-sd-notify", "--map-count-entries", "--prog-stats-mode",
 			       "sample", "--prog-stats-sample-interval=1m30s",
 			       "-prog-stats-sample-duration", "500ms", "--no-collector.btf",
-			       "--collector.link=false", "-collector.map=0"),
+			       "--collector.link=false", "-collector.map=0", "--backend=syscall"),
 			 0);
 	assert_int_equal(c.nlisten, 3);
 	assert_string_equal(c.listen_addrs[0], "127.0.0.1:1");
@@ -65,7 +66,7 @@ static void test_every_flag_in_every_spelling(void **state)
 	assert_string_equal(c.metrics_path, "/m");
 	assert_int_equal(c.log_level, LOG_DEBUG);
 	assert_true(c.sd_notify);
-	assert_true(c.map_count_entries);
+	assert_int_equal(c.count_mode, COLLECTOR_COUNT_ON);
 	assert_int_equal(c.stats_mode, COLLECTOR_PROG_STATS_SAMPLE);
 	assert_int_equal(c.stats_interval_ns, 90000000000ull);
 	assert_int_equal(c.stats_duration_ns, 500000000ull);
@@ -73,6 +74,7 @@ static void test_every_flag_in_every_spelling(void **state)
 	assert_false(c.collectors[collector_find("link")]);
 	assert_false(c.collectors[collector_find("map")]);
 	assert_true(c.collectors[collector_find("prog")]);
+	assert_int_equal(c.backend, COLLECTOR_BACKEND_SYSCALL);
 }
 
 static void test_node_exporter_aliases_and_bool_false(void **state)
@@ -87,7 +89,7 @@ static void test_node_exporter_aliases_and_bool_false(void **state)
 	assert_string_equal(c.metrics_path, "/x");
 	assert_int_equal(c.log_level, LOG_WARN);
 	assert_false(c.sd_notify);
-	assert_false(c.map_count_entries);
+	assert_int_equal(c.count_mode, COLLECTOR_COUNT_OFF);
 	assert_true(c.help);
 }
 
@@ -121,6 +123,8 @@ static const struct bad_case bad_cases[] = {
 	  "--prog-stats-sample-duration must be shorter than --prog-stats-sample-interval" },
 	{ { "--sd-notify=yes" }, "invalid value \"yes\" for flag -sd-notify" },
 	{ { "--map-count-entries=2" }, "invalid value \"2\" for flag -map-count-entries" },
+	{ { "--backend=bpftool" }, "invalid value \"bpftool\" for flag -backend" },
+	{ { "--backend" }, "flag needs an argument: -backend" },
 	{ { "--collector.prog=maybe" }, "invalid value \"maybe\" for flag -collector.prog: want true or false" },
 	{ { "--no-collector.prog=false" }, "invalid value \"false\" for flag -no-collector.prog: want true or false" },
 	{ { "--collector.bogus" }, "unknown flag -collector.bogus (see --help)" },

@@ -68,6 +68,14 @@ static const struct fake_object population[] = {
 	"# HELP ebpf_exporter_scrape_collector_success Whether a collector succeeded.\n"     \
 	"# TYPE ebpf_exporter_scrape_collector_success gauge\n"
 #define SUCC(c, v) "ebpf_exporter_scrape_collector_success{collector=\"" c "\"} " v "\n"
+#define BACK_HEAD                                                                           \
+	"# HELP ebpf_exporter_collector_backend_info How a collector reads the kernel: "     \
+	"iterator+kfunc, iterator or syscall.\n"                                             \
+	"# TYPE ebpf_exporter_collector_backend_info gauge\n"
+#define BACK(c, b) "ebpf_exporter_collector_backend_info{collector=\"" c "\",backend=\"" b "\"} 1\n"
+#define BACK_SYSCALL                                                                        \
+	BACK_HEAD BACK("prog", "syscall") BACK("map", "syscall") BACK("link", "syscall")     \
+	BACK("btf", "syscall")
 
 static int setup(void **state)
 {
@@ -115,7 +123,7 @@ static void test_scrape_reports_every_collector_with_success_1(void **state)
 			    "ebpf_map_max_entries{map_id=\"3\"} 16\n"
 			    "ebpf_map_max_entries{map_id=\"4\"} 2\n" BTF DUR_HEAD DUR("prog")
 			    DUR("map") DUR("link") DUR("btf") SUCC_HEAD SUCC("prog", "1")
-			    SUCC("map", "1") SUCC("link", "1") SUCC("btf", "1"));
+			    SUCC("map", "1") SUCC("link", "1") SUCC("btf", "1") BACK_SYSCALL);
 	assert_int_equal(fake_bpfsys_open_fds(), 0);
 }
 
@@ -130,7 +138,7 @@ static void test_failed_collector_is_rewound_and_reports_success_0(void **state)
 			    "ebpf_map_max_entries{map_id=\"3\"} 16\n"
 			    "ebpf_map_max_entries{map_id=\"4\"} 2\n" BTF DUR_HEAD DUR("prog")
 			    DUR("map") DUR("link") DUR("btf") SUCC_HEAD SUCC("prog", "0")
-			    SUCC("map", "1") SUCC("link", "1") SUCC("btf", "1"));
+			    SUCC("map", "1") SUCC("link", "1") SUCC("btf", "1") BACK_SYSCALL);
 	assert_int_equal(fake_bpfsys_open_fds(), 0);
 }
 
@@ -147,7 +155,7 @@ static void test_object_failure_keeps_other_objects_and_reports_success_0(void *
 			    BUILD_INFO PROG MAP_INFO_HEAD MAP_4_INFO MAX_HEAD
 			    "ebpf_map_max_entries{map_id=\"4\"} 2\n" BTF DUR_HEAD DUR("prog")
 			    DUR("map") DUR("link") DUR("btf") SUCC_HEAD SUCC("prog", "1")
-			    SUCC("map", "0") SUCC("link", "1") SUCC("btf", "1"));
+			    SUCC("map", "0") SUCC("link", "1") SUCC("btf", "1") BACK_SYSCALL);
 	assert_int_equal(fake_bpfsys_open_fds(), 0);
 }
 
@@ -158,7 +166,89 @@ static void test_disabled_collectors_leave_no_series(void **state)
 	collector_enabled[collector_find("link")] = false;
 	assert_int_equal(collectors_scrape(&arena), 0);
 	assert_string_equal(render_masked(), BUILD_INFO PROG BTF DUR_HEAD DUR("prog") DUR("btf")
-			    SUCC_HEAD SUCC("prog", "1") SUCC("btf", "1"));
+			    SUCC_HEAD SUCC("prog", "1") SUCC("btf", "1") BACK_HEAD
+			    BACK("prog", "syscall") BACK("btf", "syscall"));
+}
+
+/* The scrape without the volatile backend_info lines (durations are masked already). */
+static void render_without_backend(char *dst, size_t cap)
+{
+	const char *src = render_masked();
+	size_t n = 0;
+
+	for (const char *line = src; *line;) {
+		const char *end = strchr(line, '\n') + 1;
+
+		if (!memmem(line, (size_t)(end - line), "collector_backend_info", 22)) {
+			assert_true(n + (size_t)(end - line) < cap);
+			memcpy(dst + n, line, (size_t)(end - line));
+			n += (size_t)(end - line);
+		}
+		line = end;
+	}
+	dst[n] = '\0';
+}
+
+static void test_iterator_backends_give_the_syscall_output(void **state)
+{
+	static char want[1 << 14], got[1 << 14];
+	struct fake_object objs[sizeof(population) / sizeof(population[0])];
+
+	(void)state;
+	memcpy(objs, population, sizeof(objs));
+	objs[1].nkeys = 5; /* hash map 3: kfunc count and walk agree */
+	fake_bpfsys_reset(objs, sizeof(objs) / sizeof(objs[0]));
+	collector_opts.count_mode = COLLECTOR_COUNT_ON;
+	collector_opts.backend = COLLECTOR_BACKEND_SYSCALL;
+	assert_int_equal(collectors_init(), 0);
+	assert_int_equal(collectors_scrape(&arena), 0);
+	render_without_backend(want, sizeof(want));
+	assert_non_null(strstr(want, "ebpf_map_entries{map_id=\"3\"} 5\n"));
+	collectors_fini();
+	for (int mode = FAKE_ITER_PLAIN; mode <= FAKE_ITER_KFUNC; mode++) {
+		fake_iter_set((enum fake_iter_mode)mode);
+		collector_opts.backend = COLLECTOR_BACKEND_AUTO;
+		assert_int_equal(collectors_init(), 0);
+		assert_int_equal(collectors_scrape(&arena), 0);
+		assert_int_equal(fake_iter_reads(), 3);
+		render_without_backend(got, sizeof(got));
+		assert_string_equal(got, want);
+		collectors_fini();
+	}
+	fake_iter_set(FAKE_ITER_NONE);
+	assert_int_equal(fake_bpfsys_open_fds(), 0);
+}
+
+static void test_count_auto_is_on_only_with_the_kfunc(void **state)
+{
+	(void)state;
+	collector_opts.count_mode = COLLECTOR_COUNT_AUTO;
+	fake_iter_set(FAKE_ITER_PLAIN);
+	assert_int_equal(collectors_init(), 0);
+	assert_false(collector_opts.map_count_entries);
+	collectors_fini();
+	fake_iter_set(FAKE_ITER_KFUNC);
+	assert_int_equal(collectors_init(), 0);
+	assert_true(collector_opts.map_count_entries);
+	assert_int_equal(collectors_scrape(&arena), 0);
+	assert_non_null(strstr(render_masked(), BACK_HEAD BACK("prog", "iterator")
+				BACK("map", "iterator+kfunc") BACK("link", "iterator")
+				BACK("btf", "syscall")));
+	collectors_fini();
+	fake_iter_set(FAKE_ITER_NONE);
+}
+
+static void test_forced_iterator_without_btf_fails_start_up(void **state)
+{
+	(void)state;
+	fake_iter_set(FAKE_ITER_NONE);
+	collector_opts.backend = COLLECTOR_BACKEND_ITER;
+	assert_int_equal(collectors_init(), -ENOENT);
+	collector_opts.backend = COLLECTOR_BACKEND_AUTO;
+	assert_int_equal(collectors_init(), 0); /* auto falls back to syscalls */
+	assert_int_equal(collectors_scrape(&arena), 0);
+	assert_non_null(strstr(render_masked(), BACK_SYSCALL));
+	collectors_fini();
 }
 
 static void test_arena_overflow_fails_the_whole_scrape(void **state)
@@ -188,6 +278,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_failed_collector_is_rewound_and_reports_success_0, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_object_failure_keeps_other_objects_and_reports_success_0, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_disabled_collectors_leave_no_series, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_iterator_backends_give_the_syscall_output, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_count_auto_is_on_only_with_the_kfunc, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_forced_iterator_without_btf_fails_start_up, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_arena_overflow_fails_the_whole_scrape, setup, teardown),
 		cmocka_unit_test(test_collector_find),
 	};
