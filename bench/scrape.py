@@ -2,13 +2,15 @@
 # SPDX-License-Identifier: MIT
 """Scrape benchmark: N maps + N programs (default N = 1,000 and 10,000), real kernel objects.
 
-Reports per population: median wall time of a full scrape, CPU time per scrape (exporter
-utime+stime), syscalls per scrape (strace -c on the exporter), exporter RSS, and the time of
-bpftool's four `show` commands on the same population. Needs root.
+Reports per population and per backend (iterator+kfunc, iterator, syscall): median wall
+time of a full scrape over loopback, CPU time per scrape (exporter utime+stime), syscalls per
+scrape (strace -c, every syscall), exporter RSS and body size; then a bare iterator read of
+the same maps and programs (bench/iter_read.c: the floor) and bpftool's four `show` commands.
+Also M hash maps of K entries each (default 10 x 100,000): entry counting by kfunc vs walk.
+Needs root.
 
   ./bench/run                          # builds, then runs this with defaults
-  bench/scrape.py --exporter build/ebpf_exporter --fixture build-test/test/fixture/ebpf_fixture \
-      --sizes 1000,10000 --scrapes 50 [--flags=--map-count-entries]
+  bench/scrape.py --sizes 1000,10000 --backends iterator+kfunc,syscall --scrapes 30
 """
 import argparse
 import os
@@ -65,42 +67,63 @@ def bpftool_seconds(reps=3):
     return best
 
 
-def bench(a, n):
-    with h.Fixture(a.fixture, "--population", str(n), "--entries", str(a.entries)):
-        e = h.Exporter(a.exporter, *a.flags)
-        try:
-            scrape(e.port)
-            walls, size = [], 0
-            c0 = cpu_seconds(e.proc.pid)
-            for _ in range(a.scrapes):
-                dt, size = scrape(e.port)
-                walls.append(dt)
-            cpu = (cpu_seconds(e.proc.pid) - c0) / a.scrapes
-            sc = syscalls_per_scrape(e.proc.pid, e.port, 5)
-            rss = rss_kib(e.proc.pid)
-        finally:
-            e.stop()
-        bt = bpftool_seconds()
-    return dict(n=n, median_ms=statistics.median(walls) * 1e3, cpu_ms=cpu * 1e3, syscalls=sc,
-                rss_mib=rss / 1024, body_kib=size / 1024, bpftool_ms=bt * 1e3)
+def measure(a, backend, scrapes):
+    e = h.Exporter(a.exporter, "--backend=" + backend, "--map-count-entries", *a.flags)
+    try:
+        scrape(e.port)
+        walls, size = [], 0
+        c0 = cpu_seconds(e.proc.pid)
+        for _ in range(scrapes):
+            dt, size = scrape(e.port)
+            walls.append(dt)
+        cpu = (cpu_seconds(e.proc.pid) - c0) / scrapes
+        sc = syscalls_per_scrape(e.proc.pid, e.port, 3)
+        rss = rss_kib(e.proc.pid)
+    finally:
+        e.stop()
+    return dict(backend=backend, median_ms=statistics.median(walls) * 1e3, cpu_ms=cpu * 1e3,
+                syscalls=sc, rss_mib=rss / 1024, body_kib=size / 1024)
+
+
+def iter_read_ms(a):
+    r = subprocess.run([a.iter_read, "50"], capture_output=True, text=True, check=True)
+    return float(r.stdout.split()[0]) / 1e3
+
+
+ROW = ("| {what} | {backend} | {median_ms:.2f} ms | {cpu_ms:.2f} ms | {syscalls:.0f} "
+       "| {rss_mib:.1f} MiB | {body_kib:.0f} KiB |")
+
+
+def population(a, what, fixture_args, scrapes):
+    with h.Fixture(a.fixture, *fixture_args, quiet=True):
+        for b in a.backends.split(","):
+            print(ROW.format(what=what, **measure(a, b, scrapes)), flush=True)
+        if a.iter_read:
+            print("| {} | bare iterator read (maps+progs) | {:.2f} ms | | 8 | | |".format(
+                what, iter_read_ms(a)), flush=True)
+        print("| {} | bpftool x4 (prog, map, link, btf show) | {:.0f} ms | | | | |".format(
+            what, bpftool_seconds() * 1e3), flush=True)
 
 
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--exporter", default="build/ebpf_exporter")
     p.add_argument("--fixture", default="build-test/test/fixture/ebpf_fixture")
+    p.add_argument("--iter-read", default="build/bench/iter_read")
     p.add_argument("--sizes", default="1000,10000")
-    p.add_argument("--scrapes", type=int, default=50)
-    p.add_argument("--entries", type=int, default=0)
+    p.add_argument("--backends", default="iterator+kfunc,iterator,syscall")
+    p.add_argument("--scrapes", type=int, default=30)
+    p.add_argument("--big-maps", default="10x100000", help="MxK: M hash maps of K entries ('' to skip)")
     p.add_argument("--flags", action="append", default=[])
     a = p.parse_args()
     h.need_root()
-    print("| maps + progs | median scrape | CPU / scrape | syscalls / scrape | RSS | body | bpftool x4 |")
+    print("| population | backend | median scrape | CPU / scrape | syscalls / scrape | RSS | body |")
     print("|---|---|---|---|---|---|---|")
-    for n in (int(x) for x in a.sizes.split(",")):
-        r = bench(a, n)
-        print("| {n} + {n} | {median_ms:.2f} ms | {cpu_ms:.2f} ms | {syscalls:.0f} | {rss_mib:.1f} MiB "
-              "| {body_kib:.0f} KiB | {bpftool_ms:.0f} ms |".format(**r), flush=True)
+    for n in (int(x) for x in a.sizes.split(",") if x):
+        population(a, "%d maps + %d progs" % (n, n), ["--population", str(n)], a.scrapes)
+    if a.big_maps:
+        m, k = a.big_maps.split("x")
+        population(a, "%s maps x %s entries" % (m, k), ["--big-maps", m, "--entries", k], 5)
 
 
 main()
