@@ -18,54 +18,13 @@
 
 #include <cmocka.h>
 
+#include "fd_ledger.h"
+
 #include "bpfsys.h"
 #include "insn.h"
 
 #define R(n) BPFSYS_REG_##n
 #define NONE_ID 0xfffffff0u /* far above any id the kernel hands out here */
-
-static int fds_at_start;
-
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n;
-}
-
-static int note_fds(void **state)
-{
-	(void)state;
-	fds_at_start = count_fds();
-	return 0;
-}
-
-static int check_fds(void **state)
-{
-	int now = count_fds();
-
-	(void)state;
-	if (now != fds_at_start) {
-		print_error("fd leak: %d open before the test, %d after\n", fds_at_start, now);
-		return -1;
-	}
-	return 0;
-}
-
-static void expect_good_fd(int fd)
-{
-	if (fd < 0)
-		fail_msg("bpfsys call failed: %s", strerror(-fd));
-	assert_true(fd > 2);
-	assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
-}
 
 static int make_map(uint32_t type, uint32_t key, uint32_t value, uint32_t max, uint32_t flags,
 		    const char *name)

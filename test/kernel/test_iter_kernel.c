@@ -22,6 +22,8 @@
 
 #include <cmocka.h>
 
+#include "fd_ledger.h"
+
 #include "bpfsys.h"
 #include "btf.h"
 #include "insn.h"
@@ -44,48 +46,6 @@ static int iter_err[BPFSYS_ITER_KIND_COUNT];
 static char verifier_log[64 * 1024];
 static _Alignas(8) unsigned char read_buf[64 * 1024];
 static struct recs recs;
-static int fds_at_start;
-
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n;
-}
-
-static int note_fds(void **state)
-{
-	(void)state;
-	fds_at_start = count_fds();
-	return 0;
-}
-
-static int check_fds(void **state)
-{
-	int now = count_fds();
-
-	(void)state;
-	if (now != fds_at_start) {
-		print_error("fd leak: %d open before the test, %d after\n", fds_at_start, now);
-		return -1;
-	}
-	return 0;
-}
-
-static void expect_good_fd(int fd)
-{
-	if (fd < 0)
-		fail_msg("bpfsys call failed: %s", strerror(-fd));
-	assert_true(fd > 2);
-}
-
 static double now_s(void)
 {
 	struct timespec ts;
