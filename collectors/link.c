@@ -139,7 +139,8 @@ static bool link_extra(const struct bpfsys_link_info *i, uint32_t len, struct li
 		put_u64(x, "missed", i->kprobe_multi.missed);
 		return true;
 	case BPFSYS_LINK_TYPE_PERF_EVENT:
-		if (!LINK_HAS(len, perf_event.type))
+		/* before Linux 6.6 the kernel fills no perf_event info: type stays UNSPEC */
+		if (!LINK_HAS(len, perf_event.type) || i->perf_event.type == BPFSYS_PERF_EVENT_UNSPEC)
 			return false;
 		x->fam = LINK_FAM_PERF_EVENT;
 		put(x, "perf_event_type", names_perf_event_type(i->perf_event.type, x->buf[x->n]));

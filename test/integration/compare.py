@@ -51,7 +51,7 @@ def expected(o):
     elif o["kind"] == "link":
         put("ebpf_link_info", {"link_id": o["id"], "link_type": names.link_type(o["type"]),
                                "prog_id": o["prog_id"]}, 1)
-        if o["type"] in LINK_EXTRA:
+        if o["type"] in LINK_EXTRA and o["extra"] is not None:  # null: the kernel reports none
             fam, keys = LINK_EXTRA[o["type"]]
             labels = {"link_id": o["id"]}
             for label, key in keys:

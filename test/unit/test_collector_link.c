@@ -211,6 +211,21 @@ static void test_link_short_info_exports_only_link_info(void **state)
 	assert_fds_closed();
 }
 
+/* Before Linux 6.6 the kernel fills no perf_event link info: the type reads UNSPEC (0),
+ * which no real perf_event link has, so the series is left out rather than mislabelled. */
+static void test_link_perf_event_unspec_from_old_kernel_has_no_details(void **state)
+{
+	static const struct fake_object objs[] = {
+		{ LINK(7, BPFSYS_LINK_TYPE_PERF_EVENT, 16) },
+	};
+
+	(void)state;
+	fake_bpfsys_reset(objs, 1);
+	run_ok(0, 0);
+	assert_output(INFO_HEAD INFO(7, "PERF_EVENT", 16));
+	assert_fds_closed();
+}
+
 static void test_link_unknown_enum_values_are_printed_as_numbers(void **state)
 {
 	static const struct fake_object objs[] = {
@@ -273,6 +288,7 @@ int main(void)
 		T(test_link_eperm_on_one_fd_exports_others_and_counts_error),
 		T(test_link_info_failure_counts_error_and_closes_fd),
 		T(test_link_short_info_exports_only_link_info),
+		T(test_link_perf_event_unspec_from_old_kernel_has_no_details),
 		T(test_link_unknown_enum_values_are_printed_as_numbers),
 		T(test_link_full_arena_returns_enospc_at_once),
 #undef T
