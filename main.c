@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "collector.h"
 #include "config.h"
+#include "version.h"
 #include "http.h"
 #include "log.h"
 #include "metrics.h"
@@ -30,8 +31,8 @@ static struct cli_config cfg;
 static bool arena_ready, bodies_ready, collectors_ready, server_ready;
 
 static const char landing_fmt[] =
-	"<html>\n<head><title>eBPF Exporter</title></head>\n<body>\n"
-	"<h1>eBPF Exporter</h1>\n<p><a href=\"%s\">Metrics</a></p>\n</body>\n</html>\n";
+        "<html>\n<head><title>eBPF Exporter</title></head>\n<body>\n"
+        "<h1>eBPF Exporter</h1>\n<p><a href=\"%s\">Metrics</a></p>\n</body>\n</html>\n";
 static char landing[512];
 static size_t landing_len;
 
@@ -74,7 +75,7 @@ static void sd_notify(const char *state)
 	if (fd < 0)
 		return;
 	if (sendto(fd, state, strlen(state), MSG_NOSIGNAL, (struct sockaddr *)&sun,
-		   (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n)) < 0)
+	           (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n)) < 0)
 		log_warn("sd_notify failed", "state=%s err=\"%s\"", state, strerror(errno));
 	close(fd);
 }
@@ -108,9 +109,10 @@ static int serve_metrics(struct http_response *resp)
 	if (n < 0) {
 		metrics_body_release(b);
 		log_error("scrape failed: metric output exceeds the arena",
-			  "cap_bytes=%zu err=\"%s\" hint=\"rebuild with a larger -Darena_cap_mib\"",
-			  (size_t)ARENA_CAP, strerror((int)-n));
-		return fail(resp, 500, "Scrape failed: metric output exceeds the arena, see the log.\n");
+		          "cap_bytes=%zu err=\"%s\" hint=\"rebuild with a larger -Darena_cap_mib\"",
+		          (size_t)ARENA_CAP, strerror((int)-n));
+		return fail(resp, 500,
+		            "Scrape failed: metric output exceeds the arena, see the log.\n");
 	}
 	b->len = (size_t)n;
 	resp->status = 200;
@@ -151,7 +153,7 @@ static uint64_t now_ms(void)
 static int stats_tick(uint64_t *next_switch)
 {
 	uint64_t now = now_ms(), interval = cfg.stats_interval_ns / 1000000u,
-		 duration = cfg.stats_duration_ns / 1000000u;
+	         duration = cfg.stats_duration_ns / 1000000u;
 
 	if (cfg.stats_mode != COLLECTOR_PROG_STATS_SAMPLE)
 		return -1;
@@ -166,7 +168,8 @@ static int stats_tick(uint64_t *next_switch)
 		} else {
 			int err = collector_prog_stats_enable();
 			if (err < 0)
-				log_warn("could not enable program stats", "err=\"%s\"", strerror(-err));
+				log_warn("could not enable program stats", "err=\"%s\"",
+				         strerror(-err));
 			*next_switch = now + duration;
 		}
 		if (*next_switch <= now)
@@ -180,14 +183,16 @@ static int setup_stats(void)
 {
 	int err;
 
-	if (cfg.stats_mode == COLLECTOR_PROG_STATS_DISABLED || !cfg.collectors[collector_find("prog")])
+	if (cfg.stats_mode == COLLECTOR_PROG_STATS_DISABLED ||
+	    !cfg.collectors[collector_find("prog")])
 		return 0;
 	err = collector_prog_stats_enable();
 	if (err < 0) {
 		log_error("cannot enable program stats",
-			  "mode=%s err=\"%s\" hint=\"BPF_ENABLE_STATS needs kernel 5.8+ and "
-			  "CAP_SYS_ADMIN\"", cfg.stats_mode == COLLECTOR_PROG_STATS_SAMPLE ? "sample"
-			  : "enabled", strerror(-err));
+		          "mode=%s err=\"%s\" hint=\"BPF_ENABLE_STATS needs kernel 5.8+ and "
+		          "CAP_SYS_ADMIN\"",
+		          cfg.stats_mode == COLLECTOR_PROG_STATS_SAMPLE ? "sample" : "enabled",
+		          strerror(-err));
 		return err;
 	}
 	if (cfg.stats_mode == COLLECTOR_PROG_STATS_SAMPLE)
@@ -228,8 +233,8 @@ static int start(void)
 		err = metrics_body_pool_init(&bodies, EBPF_EXPORTER_BODY_SLOTS, ARENA_CAP);
 	bodies_ready = arena_ready && err >= 0;
 	if (err < 0) {
-		log_error("cannot reserve the metric arena", "bytes=%zu err=\"%s\"", (size_t)ARENA_CAP,
-			  strerror(-err));
+		log_error("cannot reserve the metric arena", "bytes=%zu err=\"%s\"",
+		          (size_t)ARENA_CAP, strerror(-err));
 		return err;
 	}
 	err = collectors_init();
@@ -248,7 +253,7 @@ static int start(void)
 		err = http_server_listen(&server, cfg.listen_addrs[i]);
 		if (err < 0) {
 			log_error("cannot listen", "address=%s err=\"%s\"", cfg.listen_addrs[i],
-				  strerror(-err));
+			          strerror(-err));
 			return err;
 		}
 		log_info("listening", "address=%s", cfg.listen_addrs[i]);
@@ -288,7 +293,7 @@ int main(int argc, char *argv[])
 	}
 	apply_config();
 	log_info("starting ebpf_exporter", "version=%s revision=%s", EBPF_EXPORTER_VERSION,
-		 EBPF_EXPORTER_REVISION);
+	         EBPF_EXPORTER_REVISION);
 	if (start() < 0) {
 		stop();
 		return 1;

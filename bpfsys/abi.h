@@ -12,10 +12,9 @@
 #include <stdint.h>
 
 #define BPFSYS_OBJ_NAME_LEN 16U
-#define BPFSYS_TAG_SIZE 8
+#define BPFSYS_TAG_SIZE     8
 
-#define BPFSYS_OFFSETOFEND(type, member) \
-	(offsetof(type, member) + sizeof(((type *)0)->member))
+#define BPFSYS_OFFSETOFEND(type, member) (offsetof(type, member) + sizeof(((type *)0)->member))
 
 enum bpfsys_cmd {
 	BPFSYS_CMD_MAP_CREATE = 0,
@@ -232,60 +231,60 @@ enum bpfsys_stats_type {
 };
 
 /* BPFSYS_CMD_MAP_UPDATE_ELEM flags */
-#define BPFSYS_ANY 0
+#define BPFSYS_ANY     0
 #define BPFSYS_NOEXIST 1
-#define BPFSYS_EXIST 2
-#define BPFSYS_F_LOCK 4
+#define BPFSYS_EXIST   2
+#define BPFSYS_F_LOCK  4
 
 /* map_flags (BPFSYS_CMD_MAP_CREATE) and open_flags (*_GET_FD_BY_ID, OBJ_GET) */
-#define BPFSYS_F_NO_PREALLOC (1U << 0)
-#define BPFSYS_F_NO_COMMON_LRU (1U << 1)
-#define BPFSYS_F_NUMA_NODE (1U << 2)
-#define BPFSYS_F_RDONLY (1U << 3)
-#define BPFSYS_F_WRONLY (1U << 4)
-#define BPFSYS_F_STACK_BUILD_ID (1U << 5)
-#define BPFSYS_F_ZERO_SEED (1U << 6)
-#define BPFSYS_F_RDONLY_PROG (1U << 7)
-#define BPFSYS_F_WRONLY_PROG (1U << 8)
-#define BPFSYS_F_CLONE (1U << 9)
-#define BPFSYS_F_MMAPABLE (1U << 10)
-#define BPFSYS_F_PRESERVE_ELEMS (1U << 11)
-#define BPFSYS_F_INNER_MAP (1U << 12)
-#define BPFSYS_F_LINK (1U << 13)
-#define BPFSYS_F_PATH_FD (1U << 14)
+#define BPFSYS_F_NO_PREALLOC      (1U << 0)
+#define BPFSYS_F_NO_COMMON_LRU    (1U << 1)
+#define BPFSYS_F_NUMA_NODE        (1U << 2)
+#define BPFSYS_F_RDONLY           (1U << 3)
+#define BPFSYS_F_WRONLY           (1U << 4)
+#define BPFSYS_F_STACK_BUILD_ID   (1U << 5)
+#define BPFSYS_F_ZERO_SEED        (1U << 6)
+#define BPFSYS_F_RDONLY_PROG      (1U << 7)
+#define BPFSYS_F_WRONLY_PROG      (1U << 8)
+#define BPFSYS_F_CLONE            (1U << 9)
+#define BPFSYS_F_MMAPABLE         (1U << 10)
+#define BPFSYS_F_PRESERVE_ELEMS   (1U << 11)
+#define BPFSYS_F_INNER_MAP        (1U << 12)
+#define BPFSYS_F_LINK             (1U << 13)
+#define BPFSYS_F_PATH_FD          (1U << 14)
 #define BPFSYS_F_VTYPE_BTF_OBJ_FD (1U << 15)
-#define BPFSYS_F_TOKEN_FD (1U << 16)
-#define BPFSYS_F_SEGV_ON_FAULT (1U << 17)
-#define BPFSYS_F_NO_USER_CONV (1U << 18)
+#define BPFSYS_F_TOKEN_FD         (1U << 16)
+#define BPFSYS_F_SEGV_ON_FAULT    (1U << 17)
+#define BPFSYS_F_NO_USER_CONV     (1U << 18)
 
 /* prog_flags (BPFSYS_CMD_PROG_LOAD) */
 #define BPFSYS_F_STRICT_ALIGNMENT (1U << 0)
-#define BPFSYS_F_ANY_ALIGNMENT (1U << 1)
-#define BPFSYS_F_SLEEPABLE (1U << 4)
-#define BPFSYS_F_XDP_HAS_FRAGS (1U << 5)
+#define BPFSYS_F_ANY_ALIGNMENT    (1U << 1)
+#define BPFSYS_F_SLEEPABLE        (1U << 4)
+#define BPFSYS_F_XDP_HAS_FRAGS    (1U << 5)
 
 /* attach_flags (BPFSYS_CMD_PROG_ATTACH) */
 #define BPFSYS_F_ALLOW_OVERRIDE (1U << 0)
-#define BPFSYS_F_ALLOW_MULTI (1U << 1)
-#define BPFSYS_F_REPLACE (1U << 2)
-#define BPFSYS_F_BEFORE (1U << 3)
-#define BPFSYS_F_AFTER (1U << 4)
-#define BPFSYS_F_ID (1U << 5)
-#define BPFSYS_F_PREORDER (1U << 6)
+#define BPFSYS_F_ALLOW_MULTI    (1U << 1)
+#define BPFSYS_F_REPLACE        (1U << 2)
+#define BPFSYS_F_BEFORE         (1U << 3)
+#define BPFSYS_F_AFTER          (1U << 4)
+#define BPFSYS_F_ID             (1U << 5)
+#define BPFSYS_F_PREORDER       (1U << 6)
 
 /* kprobe_multi.flags / uprobe_multi.flags (BPFSYS_CMD_LINK_CREATE) */
 #define BPFSYS_F_KPROBE_MULTI_RETURN (1U << 0)
 #define BPFSYS_F_UPROBE_MULTI_RETURN (1U << 0)
 
 /* src_reg of ld_imm64 and call instructions */
-#define BPFSYS_PSEUDO_MAP_FD 1
-#define BPFSYS_PSEUDO_MAP_VALUE 2
-#define BPFSYS_PSEUDO_BTF_ID 3
-#define BPFSYS_PSEUDO_FUNC 4
-#define BPFSYS_PSEUDO_MAP_IDX 5
+#define BPFSYS_PSEUDO_MAP_FD        1
+#define BPFSYS_PSEUDO_MAP_VALUE     2
+#define BPFSYS_PSEUDO_BTF_ID        3
+#define BPFSYS_PSEUDO_FUNC          4
+#define BPFSYS_PSEUDO_MAP_IDX       5
 #define BPFSYS_PSEUDO_MAP_IDX_VALUE 6
-#define BPFSYS_PSEUDO_CALL 1
-#define BPFSYS_PSEUDO_KFUNC_CALL 2
+#define BPFSYS_PSEUDO_CALL          1
+#define BPFSYS_PSEUDO_KFUNC_CALL    2
 
 /* The kernel's dst_reg/src_reg are __u8:4 bit-fields; an unsigned int bit-field packs
  * into the same byte on every ABI we build for (asserted below) and is plain C11. */

@@ -9,15 +9,14 @@
 #include "abi_attr.h"
 
 #define PROG struct bpfsys_prog_info
-#define MAP struct bpfsys_map_info
-#define BTF struct bpfsys_btf_info
+#define MAP  struct bpfsys_map_info
+#define BTF  struct bpfsys_btf_info
 #define LINK struct bpfsys_link_info
 #define ATTR union bpfsys_attr
 
-#define AT(type, field, off, size)                                                  \
-	_Static_assert(offsetof(type, field) == (off) &&                            \
-			       sizeof(((type *)0)->field) == (size),                \
-		       #type "." #field " is not at " #off " (" #size " bytes)")
+#define AT(type, field, off, size)                                                                 \
+	_Static_assert(offsetof(type, field) == (off) && sizeof(((type *)0)->field) == (size),     \
+	               #type "." #field " is not at " #off " (" #size " bytes)")
 
 _Static_assert(sizeof(struct bpfsys_insn) == 8, "bpfsys_insn size");
 _Static_assert(offsetof(struct bpfsys_insn, off) == 2, "bpfsys_insn.off");

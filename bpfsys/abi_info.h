@@ -91,7 +91,8 @@ struct bpfsys_link_info {
 		} raw_tracepoint;
 		struct {
 			uint32_t attach_type;
-			uint32_t target_obj_id; /* prog_id for PROG_TYPE_EXT, otherwise btf object id */
+			uint32_t target_obj_id; /* prog_id for PROG_TYPE_EXT, otherwise btf object
+			                           id */
 			uint32_t target_btf_id;
 			uint64_t cookie;
 		} tracing;
@@ -208,8 +209,8 @@ struct bpfsys_link_info {
  *   link_info: 64 6.8 (uprobe_multi), 56 6.7 (perf_event kprobe.missed), 48 6.1 (iter
  *              cgroup/task), 32 5.8 */
 #define BPFSYS_PROG_INFO_SIZES 232, 224, 216, 208, 192, 152, 128, 104, 80, 40
-#define BPFSYS_MAP_INFO_SIZES 104, 88, 80, 64, 40, 24
-#define BPFSYS_BTF_INFO_SIZES 32, 16
+#define BPFSYS_MAP_INFO_SIZES  104, 88, 80, 64, 40, 24
+#define BPFSYS_BTF_INFO_SIZES  32, 16
 #define BPFSYS_LINK_INFO_SIZES 64, 56, 48, 32
 
 #endif

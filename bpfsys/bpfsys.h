@@ -42,10 +42,10 @@ int bpfsys_prog_get_info(int fd, struct bpfsys_prog_info *info, uint32_t *info_l
 int bpfsys_map_get_info(int fd, struct bpfsys_map_info *info, uint32_t *info_len);
 int bpfsys_link_get_info(int fd, struct bpfsys_link_info *info, uint32_t *info_len);
 int bpfsys_btf_get_info(int fd, struct bpfsys_btf_info *info, uint32_t *info_len, char *name,
-			uint32_t name_cap);
+                        uint32_t name_cap);
 
 /* True when a call that filled len bytes of TYPE covers FIELD. */
-#define BPFSYS_INFO_HAS(len, type, field) \
+#define BPFSYS_INFO_HAS(len, type, field)                                                          \
 	((len) >= offsetof(type, field) + sizeof(((type *)0)->field))
 
 /* BPF_ENABLE_STATS(BPF_STATS_RUN_TIME): an fd; stats stay on while it is open. */
@@ -65,13 +65,13 @@ struct bpfsys_map_create_opts {
 	uint32_t value_size;
 	uint32_t max_entries;
 	uint32_t map_flags;
-	uint32_t inner_map_fd;   /* for *_of_maps, else 0 */
-	const char *name;        /* truncated to BPFSYS_OBJ_NAME_LEN - 1 */
-	uint32_t btf_fd;         /* 0 for none */
+	uint32_t inner_map_fd; /* for *_of_maps, else 0 */
+	const char *name;      /* truncated to BPFSYS_OBJ_NAME_LEN - 1 */
+	uint32_t btf_fd;       /* 0 for none */
 	uint32_t btf_key_type_id;
 	uint32_t btf_value_type_id;
 	uint32_t btf_vmlinux_value_type_id; /* struct_ops */
-	uint64_t map_extra;      /* bloom filter hashes, arena address */
+	uint64_t map_extra;                 /* bloom filter hashes, arena address */
 };
 int bpfsys_map_create(const struct bpfsys_map_create_opts *o);
 int bpfsys_map_update_elem(int map_fd, const void *key, const void *value, uint64_t flags);
@@ -82,7 +82,7 @@ struct bpfsys_prog_load_opts {
 	uint32_t prog_type;
 	const struct bpfsys_insn *insns;
 	uint32_t insn_cnt;
-	const char *license;     /* NULL means "GPL" */
+	const char *license; /* NULL means "GPL" */
 	const char *name;
 	uint32_t expected_attach_type;
 	uint32_t attach_btf_id;
@@ -90,20 +90,20 @@ struct bpfsys_prog_load_opts {
 	uint32_t attach_prog_fd;
 	uint32_t prog_btf_fd;
 	const int *fd_array;
-	char *log_buf;           /* optional verifier log */
+	char *log_buf; /* optional verifier log */
 	uint32_t log_size;
-	uint32_t log_level;      /* 0 means 1 when log_buf is given */
-	uint32_t prog_flags;     /* BPFSYS_F_SLEEPABLE, ... */
+	uint32_t log_level;  /* 0 means 1 when log_buf is given */
+	uint32_t prog_flags; /* BPFSYS_F_SLEEPABLE, ... */
 };
 int bpfsys_prog_load(const struct bpfsys_prog_load_opts *o);
 
 struct bpfsys_link_create_opts {
-	uint32_t prog_fd;        /* for struct_ops links: the map fd */
-	uint32_t target_fd;      /* cgroup/netns fd, ifindex, ... (0 when none) */
+	uint32_t prog_fd;   /* for struct_ops links: the map fd */
+	uint32_t target_fd; /* cgroup/netns fd, ifindex, ... (0 when none) */
 	uint32_t attach_type;
 	uint32_t flags;
 	/* type-specific tails; at most one is used per call */
-	const void *iter_info;   /* for TRACE_ITER */
+	const void *iter_info; /* for TRACE_ITER */
 	uint32_t iter_info_len;
 	uint64_t perf_bpf_cookie; /* for PERF_EVENT */
 	/* kprobe_multi / uprobe_multi */
@@ -114,7 +114,7 @@ struct bpfsys_link_create_opts {
 	const char *path;
 	uint32_t cnt;
 	uint32_t multi_flags;
-	uint32_t pid;            /* uprobe_multi: only this process (0: all) */
+	uint32_t pid; /* uprobe_multi: only this process (0: all) */
 	/* netfilter */
 	uint32_t nf_pf, nf_hooknum, nf_flags;
 	int32_t nf_priority;

@@ -14,26 +14,40 @@
 
 /* BTF kinds (BTF_KIND_*) */
 enum bpfsys_btf_kind {
-	BPFSYS_BTF_KIND_UNKN, BPFSYS_BTF_KIND_INT, BPFSYS_BTF_KIND_PTR, BPFSYS_BTF_KIND_ARRAY,
-	BPFSYS_BTF_KIND_STRUCT, BPFSYS_BTF_KIND_UNION, BPFSYS_BTF_KIND_ENUM, BPFSYS_BTF_KIND_FWD,
-	BPFSYS_BTF_KIND_TYPEDEF, BPFSYS_BTF_KIND_VOLATILE, BPFSYS_BTF_KIND_CONST,
-	BPFSYS_BTF_KIND_RESTRICT, BPFSYS_BTF_KIND_FUNC, BPFSYS_BTF_KIND_FUNC_PROTO,
-	BPFSYS_BTF_KIND_VAR, BPFSYS_BTF_KIND_DATASEC, BPFSYS_BTF_KIND_FLOAT,
-	BPFSYS_BTF_KIND_DECL_TAG, BPFSYS_BTF_KIND_TYPE_TAG, BPFSYS_BTF_KIND_ENUM64,
+	BPFSYS_BTF_KIND_UNKN,
+	BPFSYS_BTF_KIND_INT,
+	BPFSYS_BTF_KIND_PTR,
+	BPFSYS_BTF_KIND_ARRAY,
+	BPFSYS_BTF_KIND_STRUCT,
+	BPFSYS_BTF_KIND_UNION,
+	BPFSYS_BTF_KIND_ENUM,
+	BPFSYS_BTF_KIND_FWD,
+	BPFSYS_BTF_KIND_TYPEDEF,
+	BPFSYS_BTF_KIND_VOLATILE,
+	BPFSYS_BTF_KIND_CONST,
+	BPFSYS_BTF_KIND_RESTRICT,
+	BPFSYS_BTF_KIND_FUNC,
+	BPFSYS_BTF_KIND_FUNC_PROTO,
+	BPFSYS_BTF_KIND_VAR,
+	BPFSYS_BTF_KIND_DATASEC,
+	BPFSYS_BTF_KIND_FLOAT,
+	BPFSYS_BTF_KIND_DECL_TAG,
+	BPFSYS_BTF_KIND_TYPE_TAG,
+	BPFSYS_BTF_KIND_ENUM64,
 	BPFSYS_BTF_KIND_COUNT
 };
 
 struct bpfsys_btf {
 	const uint8_t *data; /* whole blob (mmap'ed or read) */
 	size_t size;
-	int mapped;          /* 1: munmap on close, 0: free, -1: the caller's (open_mem) */
+	int mapped; /* 1: munmap on close, 0: free, -1: the caller's (open_mem) */
 	const uint8_t *types;
 	uint32_t types_len;
 	const char *strs;
 	uint32_t strs_len;
-	uint32_t *offsets;   /* offsets[id] into types, id 1..ntypes */
+	uint32_t *offsets; /* offsets[id] into types, id 1..ntypes */
 	uint32_t ntypes;
-	uint32_t ptr_size;   /* size of INT "long int"/"long unsigned int", else sizeof(void *) */
+	uint32_t ptr_size; /* size of INT "long int"/"long unsigned int", else sizeof(void *) */
 };
 
 /* Opens /sys/kernel/btf/vmlinux (read-only private mmap, else read()). */
@@ -82,7 +96,7 @@ int bpfsys_btf_find(const struct bpfsys_btf *b, enum bpfsys_btf_kind kind, const
  * receives the member's type id with modifiers/typedefs skipped. Any of offset, size and
  * type_id may be NULL; none is written on failure. */
 int bpfsys_btf_member(const struct bpfsys_btf *b, uint32_t struct_id, const char *member,
-		      uint32_t *offset, uint32_t *size, uint32_t *type_id);
+                      uint32_t *offset, uint32_t *size, uint32_t *type_id);
 
 /* Size in bytes of a type (after modifiers/typedefs), or -errno: -EINVAL for void,
  * fwd, func, func_proto and a corrupt chain, -EOVERFLOW above INT_MAX. */

@@ -121,7 +121,7 @@ static int is_bitfield_int(const struct bpfsys_btf *b, uint32_t id)
 /* Depth-first through the members of t in order, descending into anonymous
  * struct/union members: 0 with s->bits/type set, -ENOENT, or -EINVAL. */
 static int search_members(const struct bpfsys_btf *b, const struct bpfsys_btf_type *t,
-			  struct member_search *s, uint64_t base, int depth)
+                          struct member_search *s, uint64_t base, int depth)
 {
 	struct bpfsys_btf_type inner;
 	uint32_t i;
@@ -154,7 +154,7 @@ static int search_members(const struct bpfsys_btf *b, const struct bpfsys_btf_ty
 }
 
 int bpfsys_btf_member(const struct bpfsys_btf *b, uint32_t struct_id, const char *member,
-		      uint32_t *offset, uint32_t *size, uint32_t *type_id)
+                      uint32_t *offset, uint32_t *size, uint32_t *type_id)
 {
 	struct member_search s = { .name = member, .budget = BTF_MEMBER_BUDGET };
 	struct bpfsys_btf_type t;

@@ -75,5 +75,6 @@ int bpfsys_enable_stats(uint32_t type)
 
 	memset(&attr, 0, sizeof(attr));
 	attr.enable_stats.type = type;
-	return bpfsys_sys_bpf_fd(BPFSYS_CMD_ENABLE_STATS, &attr, BPFSYS_ATTR_SIZE(enable_stats.type));
+	return bpfsys_sys_bpf_fd(BPFSYS_CMD_ENABLE_STATS, &attr,
+	                         BPFSYS_ATTR_SIZE(enable_stats.type));
 }

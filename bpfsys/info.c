@@ -17,22 +17,24 @@ static const uint32_t link_sizes[] = { BPFSYS_LINK_INFO_SIZES };
 
 /* Each table starts with the size of the struct we define. */
 #define FIRST_(a, ...) (a)
-#define FIRST(...) FIRST_(__VA_ARGS__)
+#define FIRST(...)     FIRST_(__VA_ARGS__)
 _Static_assert(sizeof(struct bpfsys_prog_info) == FIRST(BPFSYS_PROG_INFO_SIZES), "prog sizes");
 _Static_assert(sizeof(struct bpfsys_map_info) == FIRST(BPFSYS_MAP_INFO_SIZES), "map sizes");
 _Static_assert(sizeof(struct bpfsys_btf_info) == FIRST(BPFSYS_BTF_INFO_SIZES), "btf sizes");
 _Static_assert(sizeof(struct bpfsys_link_info) == FIRST(BPFSYS_LINK_INFO_SIZES), "link sizes");
 
-#define TABLE(a) { (a), sizeof(a) / sizeof((a)[0]) }
+#define TABLE(a)                                                                                   \
+	{                                                                                          \
+		(a), sizeof(a) / sizeof((a)[0])                                                    \
+	}
 static const struct size_table prog_table[] = { TABLE(prog_sizes) };
 static const struct size_table map_table[] = { TABLE(map_sizes) };
 static const struct size_table btf_table[] = { TABLE(btf_sizes) };
 static const struct size_table link_table[] = { TABLE(link_sizes) };
 /* The untyped call does not know which struct it fills: any older layout will do, as
  * BPFSYS_INFO_HAS only ever trusts whole fields. */
-static const struct size_table any_table[] = {
-	TABLE(prog_sizes), TABLE(map_sizes), TABLE(btf_sizes), TABLE(link_sizes)
-};
+static const struct size_table any_table[] = { TABLE(prog_sizes), TABLE(map_sizes),
+	                                       TABLE(btf_sizes), TABLE(link_sizes) };
 
 /* The largest known layout size below len; 0 when there is none. */
 static uint32_t next_smaller(const struct size_table *t, size_t nt, uint32_t len)
@@ -47,8 +49,8 @@ static uint32_t next_smaller(const struct size_table *t, size_t nt, uint32_t len
 }
 
 /* Each attempt starts from req_len bytes of req (zeros without one) followed by zeros. */
-static int get_info(int fd, void *info, uint32_t *info_len, const struct size_table *t,
-		    size_t nt, const void *req, uint32_t req_len)
+static int get_info(int fd, void *info, uint32_t *info_len, const struct size_table *t, size_t nt,
+                    const void *req, uint32_t req_len)
 {
 	union bpfsys_attr attr;
 	uint32_t len;
@@ -69,7 +71,8 @@ static int get_info(int fd, void *info, uint32_t *info_len, const struct size_ta
 		attr.info.bpf_fd = (uint32_t)fd;
 		attr.info.info_len = len;
 		attr.info.info = bpfsys_ptr(info);
-		ret = bpfsys_sys_bpf(BPFSYS_CMD_OBJ_GET_INFO_BY_FD, &attr, BPFSYS_ATTR_SIZE(info.info));
+		ret = bpfsys_sys_bpf(BPFSYS_CMD_OBJ_GET_INFO_BY_FD, &attr,
+		                     BPFSYS_ATTR_SIZE(info.info));
 		if (ret != -E2BIG)
 			break;
 		/* The kernel does not accept our length: try the layout of an older one. */
@@ -111,7 +114,7 @@ int bpfsys_link_get_info(int fd, struct bpfsys_link_info *info, uint32_t *info_l
 }
 
 int bpfsys_btf_get_info(int fd, struct bpfsys_btf_info *info, uint32_t *info_len, char *name,
-			uint32_t name_cap)
+                        uint32_t name_cap)
 {
 	struct bpfsys_btf_info req;
 

@@ -47,7 +47,7 @@ static int load(const struct bpfsys_iter_prog *p, char *log_buf, size_t log_size
 /* The program of that kind, loaded; with use_kfunc, one without the kfunc when the one
  * with it is refused (has_count tells which). */
 static int load_kind(struct bpfsys_iter *it, const struct bpfsys_btf *btf, bool use_kfunc,
-		     char *log_buf, size_t log_size)
+                     char *log_buf, size_t log_size)
 {
 	struct bpfsys_iter_prog p;
 	int err = bpfsys_iter_prog_build(&p, it->kind, btf, use_kfunc);
@@ -70,7 +70,7 @@ static int load_kind(struct bpfsys_iter *it, const struct bpfsys_btf *btf, bool 
 }
 
 int bpfsys_iter_open(struct bpfsys_iter *it, enum bpfsys_iter_kind kind,
-		     const struct bpfsys_btf *btf, bool use_kfunc, char *log_buf, size_t log_size)
+                     const struct bpfsys_btf *btf, bool use_kfunc, char *log_buf, size_t log_size)
 {
 	struct bpfsys_link_create_opts lo = { .attach_type = BPFSYS_TRACE_ITER };
 	int fd;
@@ -111,8 +111,8 @@ void bpfsys_iter_close(struct bpfsys_iter *it)
 
 /* Hands every whole record in buf[0, *have) to cb and moves a trailing part of one to
  * the front. Returns how many were handed over, or cb's negative result. */
-static int dispatch(char *buf, size_t *have, size_t rec_size,
-		    int (*cb)(void *arg, const void *rec), void *arg)
+static int dispatch(char *buf, size_t *have, size_t rec_size, int (*cb)(void *arg, const void *rec),
+                    void *arg)
 {
 	size_t off = 0;
 	int n = 0;
@@ -142,14 +142,13 @@ static long read_some(int fd, char *buf, size_t len)
 }
 
 int bpfsys_iter_read(const struct bpfsys_iter *it, void *buf, size_t cap,
-		     int (*cb)(void *arg, const void *rec), void *arg)
+                     int (*cb)(void *arg, const void *rec), void *arg)
 {
 	size_t have = 0;
 	int fd, got, total = 0;
 	long n;
 
-	if (!it || !buf || !cb || !it->rec_size || cap < it->rec_size ||
-	    (uintptr_t)buf % 8 != 0)
+	if (!it || !buf || !cb || !it->rec_size || cap < it->rec_size || (uintptr_t)buf % 8 != 0)
 		return -EINVAL;
 	fd = bpfsys_iter_create(it->link_fd);
 	if (fd < 0)

@@ -26,7 +26,7 @@ struct bpfsys_iter_map_rec {
 	uint32_t value_size;
 	uint32_t max_entries;
 	uint32_t flags;
-	char name[16];        /* as in the kernel: NUL-padded, maybe not NUL-terminated */
+	char name[16]; /* as in the kernel: NUL-padded, maybe not NUL-terminated */
 	/* bpf_map_sum_elem_count() (Linux 6.6+), or BPFSYS_ITER_NO_COUNT. Exact (at rest) for
 	 * the hash family only: HASH, PERCPU_HASH, LRU_HASH, LRU_PERCPU_HASH, HASH_OF_MAPS,
 	 * preallocated or not, after deletes and LRU evictions. Every other type keeps no
@@ -57,8 +57,8 @@ enum bpfsys_iter_kind {
 
 struct bpfsys_iter {
 	enum bpfsys_iter_kind kind;
-	int prog_fd;   /* -1: not loaded */
-	int link_fd;   /* -1: not attached */
+	int prog_fd; /* -1: not loaded */
+	int link_fd; /* -1: not attached */
 	size_t rec_size;
 	bool has_count; /* map iterator calls bpf_map_sum_elem_count */
 };
@@ -73,7 +73,7 @@ struct bpfsys_iter {
  * take; -EPERM: missing CAP_BPF/CAP_PERFMON (or an LSM said no); -EACCES: the verifier
  * refused the program (its log in log_buf, when given). */
 int bpfsys_iter_open(struct bpfsys_iter *it, enum bpfsys_iter_kind kind,
-		     const struct bpfsys_btf *btf, bool use_kfunc, char *log_buf, size_t log_size);
+                     const struct bpfsys_btf *btf, bool use_kfunc, char *log_buf, size_t log_size);
 /* Closes both fds (-1 after); harmless on a closed, failed or zeroed iterator, or NULL. */
 void bpfsys_iter_close(struct bpfsys_iter *it);
 
@@ -84,6 +84,6 @@ void bpfsys_iter_close(struct bpfsys_iter *it);
  * negative cb result stops the pass and is returned. Returns the number of records;
  * -EPROTO when the stream ends inside a record. */
 int bpfsys_iter_read(const struct bpfsys_iter *it, void *buf, size_t cap,
-		     int (*cb)(void *arg, const void *rec), void *arg);
+                     int (*cb)(void *arg, const void *rec), void *arg);
 
 #endif

@@ -16,21 +16,36 @@
 #include "insn.h"
 #include "iter_prog.h"
 
-#define REG_RET BPFSYS_REG_0  /* scratch, then the kfunc's result */
-#define REG_CTX BPFSYS_REG_1
+#define REG_RET  BPFSYS_REG_0 /* scratch, then the kfunc's result */
+#define REG_CTX  BPFSYS_REG_1
 #define REG_META BPFSYS_REG_6 /* struct bpf_iter_meta * */
-#define REG_OBJ BPFSYS_REG_7  /* the map, prog or link */
-#define REG_SUB BPFSYS_REG_8  /* what a pointer member of it leads to */
-#define REG_FP BPFSYS_REG_10
+#define REG_OBJ  BPFSYS_REG_7 /* the map, prog or link */
+#define REG_SUB  BPFSYS_REG_8 /* what a pointer member of it leads to */
+#define REG_FP   BPFSYS_REG_10
 
 #define MAX_FIXUPS 8
 
-enum iter_label { LABEL_WRITE, LABEL_OUT, LABEL_COUNT };
+enum iter_label {
+	LABEL_WRITE,
+	LABEL_OUT,
+	LABEL_COUNT
+};
 
 /* The BTF types and functions the programs need, resolved in one pass. */
 enum iter_type {
-	T_META, T_CTX_MAP, T_CTX_PROG, T_CTX_LINK, T_MAP, T_PROG, T_PROG_AUX, T_LINK,
-	T_FN_MAP, T_FN_PROG, T_FN_LINK, T_KFUNC_COUNT, T_COUNT
+	T_META,
+	T_CTX_MAP,
+	T_CTX_PROG,
+	T_CTX_LINK,
+	T_MAP,
+	T_PROG,
+	T_PROG_AUX,
+	T_LINK,
+	T_FN_MAP,
+	T_FN_PROG,
+	T_FN_LINK,
+	T_KFUNC_COUNT,
+	T_COUNT
 };
 
 static const struct {
@@ -56,12 +71,12 @@ struct iter_asm {
 	struct bpfsys_iter_prog *p;
 	const struct bpfsys_btf *btf;
 	uint32_t ids[T_COUNT];
-	int16_t rec;                  /* the record's offset from r10 */
+	int16_t rec; /* the record's offset from r10 */
 	uint32_t label_at[LABEL_COUNT];
-	uint32_t fix_at[MAX_FIXUPS];  /* jumps waiting for a label */
+	uint32_t fix_at[MAX_FIXUPS]; /* jumps waiting for a label */
 	enum iter_label fix_to[MAX_FIXUPS];
 	uint32_t nfix;
-	int err;                      /* first error; emitting stops meaning anything */
+	int err; /* first error; emitting stops meaning anything */
 };
 
 static void fail(struct iter_asm *a, int err)
@@ -99,14 +114,14 @@ static void bind(struct iter_asm *a, enum iter_label label)
 static void patch_jumps(struct iter_asm *a)
 {
 	for (uint32_t i = 0; i < a->nfix && !a->err; i++)
-		a->p->insns[a->fix_at[i]].off =
-			(int16_t)(a->label_at[a->fix_to[i]] - a->fix_at[i] - 1);
+		a->p->insns[a->fix_at[i]].off = (int16_t)(a->label_at[a->fix_to[i]] - a->fix_at[i] -
+		                                          1);
 }
 
 /* Byte offset and size of a member (anonymous unions searched); -ENOENT when absent,
  * -EPROTO when its size is not want or the offset does not fit an instruction. */
 static int member_off(struct iter_asm *a, enum iter_type t, const char *name, uint32_t want,
-		      int16_t *off)
+                      int16_t *off)
 {
 	uint32_t o, size;
 	int err;
@@ -124,7 +139,7 @@ static int member_off(struct iter_asm *a, enum iter_type t, const char *name, ui
 
 /* Copies size bytes of member name of the object in src into the record at dst. */
 static void emit_copy(struct iter_asm *a, unsigned int src, enum iter_type t, const char *name,
-		      uint32_t size, size_t dst)
+                      uint32_t size, size_t dst)
 {
 	int16_t off;
 	int err = member_off(a, t, name, size, &off);
@@ -140,7 +155,10 @@ static void emit_copy(struct iter_asm *a, unsigned int src, enum iter_type t, co
 		chunk = 8;
 		while (chunk > (int32_t)size - done || (off + done) % chunk || (to + done) % chunk)
 			chunk /= 2;
-		sz = chunk == 8 ? BPFSYS_DW : chunk == 4 ? BPFSYS_W : chunk == 2 ? BPFSYS_H : BPFSYS_B;
+		sz = chunk == 8   ? BPFSYS_DW
+		     : chunk == 4 ? BPFSYS_W
+		     : chunk == 2 ? BPFSYS_H
+		                  : BPFSYS_B;
 		emit(a, bpfsys_insn_ldx_mem(sz, REG_RET, src, (int16_t)(off + done)));
 		emit(a, bpfsys_insn_stx_mem(sz, REG_FP, REG_RET, (int16_t)(to + done)));
 	}
@@ -148,7 +166,7 @@ static void emit_copy(struct iter_asm *a, unsigned int src, enum iter_type t, co
 
 /* dst = the pointer member name of src; if it is NULL goto label. */
 static void emit_hop(struct iter_asm *a, unsigned int dst, unsigned int src, enum iter_type t,
-		     const char *name, enum iter_label label)
+                     const char *name, enum iter_label label)
 {
 	int16_t off;
 	int err = member_off(a, t, name, 8, &off);
@@ -208,15 +226,14 @@ static void build_map(struct iter_asm *a, bool use_kfunc)
 	emit_prologue(a, T_CTX_MAP, "map");
 	emit_copy(a, REG_OBJ, T_MAP, "id", 4, offsetof(struct bpfsys_iter_map_rec, id));
 	emit_copy(a, REG_OBJ, T_MAP, "map_type", 4, offsetof(struct bpfsys_iter_map_rec, type));
-	emit_copy(a, REG_OBJ, T_MAP, "key_size", 4,
-		  offsetof(struct bpfsys_iter_map_rec, key_size));
+	emit_copy(a, REG_OBJ, T_MAP, "key_size", 4, offsetof(struct bpfsys_iter_map_rec, key_size));
 	emit_copy(a, REG_OBJ, T_MAP, "value_size", 4,
-		  offsetof(struct bpfsys_iter_map_rec, value_size));
+	          offsetof(struct bpfsys_iter_map_rec, value_size));
 	emit_copy(a, REG_OBJ, T_MAP, "max_entries", 4,
-		  offsetof(struct bpfsys_iter_map_rec, max_entries));
+	          offsetof(struct bpfsys_iter_map_rec, max_entries));
 	emit_copy(a, REG_OBJ, T_MAP, "map_flags", 4, offsetof(struct bpfsys_iter_map_rec, flags));
 	emit_copy(a, REG_OBJ, T_MAP, "name", BPFSYS_OBJ_NAME_LEN,
-		  offsetof(struct bpfsys_iter_map_rec, name));
+	          offsetof(struct bpfsys_iter_map_rec, name));
 	a->p->has_count = use_kfunc && a->ids[T_KFUNC_COUNT];
 	if (a->p->has_count) {
 		/* s64 bpf_map_sum_elem_count(const struct bpf_map *map) */
@@ -235,12 +252,12 @@ static void build_prog(struct iter_asm *a)
 	emit_prologue(a, T_CTX_PROG, "prog");
 	emit_copy(a, REG_OBJ, T_PROG, "type", 4, offsetof(struct bpfsys_iter_prog_rec, type));
 	emit_copy(a, REG_OBJ, T_PROG, "tag", BPFSYS_TAG_SIZE,
-		  offsetof(struct bpfsys_iter_prog_rec, tag));
+	          offsetof(struct bpfsys_iter_prog_rec, tag));
 	/* every program has its aux; without one there is no id to report */
 	emit_hop(a, REG_SUB, REG_OBJ, T_PROG, "aux", LABEL_OUT);
 	emit_copy(a, REG_SUB, T_PROG_AUX, "id", 4, offsetof(struct bpfsys_iter_prog_rec, id));
 	emit_copy(a, REG_SUB, T_PROG_AUX, "name", BPFSYS_OBJ_NAME_LEN,
-		  offsetof(struct bpfsys_iter_prog_rec, name));
+	          offsetof(struct bpfsys_iter_prog_rec, name));
 	emit_epilogue(a);
 }
 
@@ -252,8 +269,7 @@ static void build_link(struct iter_asm *a)
 	/* struct_ops links have no program: the record goes out with prog_id 0 */
 	emit_hop(a, REG_SUB, REG_OBJ, T_LINK, "prog", LABEL_WRITE);
 	emit_hop(a, REG_SUB, REG_SUB, T_PROG, "aux", LABEL_WRITE);
-	emit_copy(a, REG_SUB, T_PROG_AUX, "id", 4,
-		  offsetof(struct bpfsys_iter_link_rec, prog_id));
+	emit_copy(a, REG_SUB, T_PROG_AUX, "id", 4, offsetof(struct bpfsys_iter_link_rec, prog_id));
 	emit_epilogue(a);
 }
 
@@ -268,9 +284,9 @@ static const struct {
 };
 _Static_assert(sizeof(kinds) / sizeof(kinds[0]) == BPFSYS_ITER_KIND_COUNT, "one per kind");
 _Static_assert(sizeof(struct bpfsys_iter_map_rec) % 8 == 0 &&
-		       sizeof(struct bpfsys_iter_prog_rec) % 8 == 0 &&
-		       sizeof(struct bpfsys_iter_link_rec) % 8 == 0,
-	       "records are zeroed and stored in 8-byte stack slots");
+                       sizeof(struct bpfsys_iter_prog_rec) % 8 == 0 &&
+                       sizeof(struct bpfsys_iter_link_rec) % 8 == 0,
+               "records are zeroed and stored in 8-byte stack slots");
 
 static int resolve(struct iter_asm *a)
 {
@@ -279,13 +295,14 @@ static int resolve(struct iter_asm *a)
 
 	for (int i = 0; i < T_COUNT; i++)
 		q[i] = (struct bpfsys_btf_query){ .kind = iter_types[i].kind,
-						  .name = iter_types[i].name, .id = &a->ids[i] };
+			                          .name = iter_types[i].name,
+			                          .id = &a->ids[i] };
 	n = bpfsys_btf_resolve(a->btf, q, T_COUNT);
 	return n < 0 ? n : 0;
 }
 
 int bpfsys_iter_prog_build(struct bpfsys_iter_prog *p, enum bpfsys_iter_kind kind,
-			   const struct bpfsys_btf *btf, bool use_kfunc)
+                           const struct bpfsys_btf *btf, bool use_kfunc)
 {
 	struct iter_asm a = { .p = p, .btf = btf };
 
@@ -294,7 +311,7 @@ int bpfsys_iter_prog_build(struct bpfsys_iter_prog *p, enum bpfsys_iter_kind kin
 	memset(p, 0, sizeof(*p));
 	p->name = kinds[kind].name;
 	p->rec_size = kinds[kind].rec_size;
-	a.rec = (int16_t)-(int)p->rec_size;
+	a.rec = (int16_t) - (int)p->rec_size;
 	a.err = resolve(&a);
 	if (a.err < 0)
 		return a.err;

@@ -88,7 +88,7 @@ int bpfsys_iter_create(int link_fd)
 	memset(&attr, 0, sizeof(attr));
 	attr.iter_create.link_fd = (uint32_t)link_fd;
 	return bpfsys_sys_bpf_fd(BPFSYS_CMD_ITER_CREATE, &attr,
-				 BPFSYS_ATTR_SIZE(iter_create.link_fd));
+	                         BPFSYS_ATTR_SIZE(iter_create.link_fd));
 }
 
 int bpfsys_link_detach(int link_fd)

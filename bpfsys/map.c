@@ -28,7 +28,7 @@ int bpfsys_map_create(const struct bpfsys_map_create_opts *o)
 }
 
 static int elem_cmd(int cmd, int map_fd, const void *key, const void *value, uint64_t flags,
-		    unsigned int size)
+                    unsigned int size)
 {
 	union bpfsys_attr attr;
 	long ret;
@@ -47,13 +47,12 @@ static int elem_cmd(int cmd, int map_fd, const void *key, const void *value, uin
 int bpfsys_map_update_elem(int map_fd, const void *key, const void *value, uint64_t flags)
 {
 	return elem_cmd(BPFSYS_CMD_MAP_UPDATE_ELEM, map_fd, key, value, flags,
-			BPFSYS_ATTR_SIZE(flags));
+	                BPFSYS_ATTR_SIZE(flags));
 }
 
 int bpfsys_map_lookup_elem(int map_fd, const void *key, void *value)
 {
-	return elem_cmd(BPFSYS_CMD_MAP_LOOKUP_ELEM, map_fd, key, value, 0,
-			BPFSYS_ATTR_SIZE(value));
+	return elem_cmd(BPFSYS_CMD_MAP_LOOKUP_ELEM, map_fd, key, value, 0, BPFSYS_ATTR_SIZE(value));
 }
 
 int bpfsys_map_delete_elem(int map_fd, const void *key)
@@ -64,5 +63,5 @@ int bpfsys_map_delete_elem(int map_fd, const void *key)
 int bpfsys_map_get_next_key(int map_fd, const void *key, void *next_key)
 {
 	return elem_cmd(BPFSYS_CMD_MAP_GET_NEXT_KEY, map_fd, key, next_key, 0,
-			BPFSYS_ATTR_SIZE(next_key));
+	                BPFSYS_ATTR_SIZE(next_key));
 }

@@ -66,7 +66,7 @@ int bpfsys_raw_tracepoint_open(const char *name, int prog_fd)
 	attr.raw_tracepoint.name = bpfsys_ptr(name); /* NULL: the one the program names */
 	attr.raw_tracepoint.prog_fd = (uint32_t)prog_fd;
 	return bpfsys_sys_bpf_fd(BPFSYS_CMD_RAW_TRACEPOINT_OPEN, &attr,
-				 BPFSYS_ATTR_SIZE(raw_tracepoint.prog_fd));
+	                         BPFSYS_ATTR_SIZE(raw_tracepoint.prog_fd));
 }
 
 int bpfsys_btf_load(const void *data, uint32_t size, char *log_buf, uint32_t log_size)

@@ -12,7 +12,7 @@
 #include "collector.h"
 #include "log.h"
 
-#define CLI_MAX_LISTEN 8
+#define CLI_MAX_LISTEN     8
 #define CLI_MAX_COLLECTORS 32
 #define CLI_DEFAULT_LISTEN ":11000"
 

@@ -8,13 +8,16 @@
 #include "cli.h"
 #include "http.h"
 
-enum flag_kind { FLAG_BOOL, FLAG_VALUE };
+enum flag_kind {
+	FLAG_BOOL,
+	FLAG_VALUE
+};
 
 struct flag {
 	const char *name;
 	const char *alias; /* node_exporter spelling, or NULL */
 	enum flag_kind kind;
-	const char *arg;   /* placeholder in --help */
+	const char *arg; /* placeholder in --help */
 	const char *help;
 	int (*set)(struct cli_config *c, const char *v);
 };
@@ -25,7 +28,7 @@ static const char *const stats_modes[] = {
 	[COLLECTOR_PROG_STATS_ENABLED] = "enabled",
 };
 _Static_assert(sizeof(stats_modes) / sizeof(stats_modes[0]) == COLLECTOR_PROG_STATS_MODE_COUNT,
-	       "one name per stats mode");
+               "one name per stats mode");
 
 static int set_listen(struct cli_config *c, const char *v)
 {
@@ -45,7 +48,7 @@ static int set_metrics_path(struct cli_config *c, const char *v)
 		return -EINVAL;
 	/* RFC 3986 path characters only: it also lands in the landing page's href */
 	if (v[strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-			"-._~!$&'()*+,;=:@/%")] != '\0')
+	                "-._~!$&'()*+,;=:@/%")] != '\0')
 		return -EINVAL;
 	c->metrics_path = v;
 	return 0;
@@ -72,9 +75,18 @@ static int set_bool(bool *dst, const char *v)
 	return cli_parse_bool(v, dst);
 }
 
-static int set_sd_notify(struct cli_config *c, const char *v) { return set_bool(&c->sd_notify, v); }
-static int set_help(struct cli_config *c, const char *v) { return set_bool(&c->help, v); }
-static int set_version(struct cli_config *c, const char *v) { return set_bool(&c->version, v); }
+static int set_sd_notify(struct cli_config *c, const char *v)
+{
+	return set_bool(&c->sd_notify, v);
+}
+static int set_help(struct cli_config *c, const char *v)
+{
+	return set_bool(&c->help, v);
+}
+static int set_version(struct cli_config *c, const char *v)
+{
+	return set_bool(&c->version, v);
+}
 static int set_count(struct cli_config *c, const char *v)
 {
 	bool on;
@@ -123,8 +135,8 @@ static const struct flag flags[] = {
 	  set_listen },
 	{ "metrics-path", "web.telemetry-path", FLAG_VALUE, "PATH",
 	  "HTTP path of the metrics (default /metrics)", set_metrics_path },
-	{ "log-level", "log.level", FLAG_VALUE, "LEVEL", "debug, info, warn or error (default info)",
-	  set_log_level },
+	{ "log-level", "log.level", FLAG_VALUE, "LEVEL",
+	  "debug, info, warn or error (default info)", set_log_level },
 	{ "sd-notify", NULL, FLAG_BOOL, NULL, "send READY=1/STOPPING=1 to $NOTIFY_SOCKET",
 	  set_sd_notify },
 	{ "prog-stats-mode", NULL, FLAG_VALUE, "MODE",
@@ -136,7 +148,8 @@ static const struct flag flags[] = {
 	  "how long stats stay on in sample mode (e.g. 5s)", set_duration },
 	{ "map-count-entries", NULL, FLAG_BOOL, NULL,
 	  "export ebpf_map_entries and ebpf_map_pressure (default: on when the kernel counts "
-	  "entries itself, Linux 6.6+)", set_count },
+	  "entries itself, Linux 6.6+)",
+	  set_count },
 	{ "backend", NULL, FLAG_VALUE, "BACKEND",
 	  "how objects are read: auto, iterator+kfunc, iterator or syscall (default auto)",
 	  set_backend },
@@ -206,16 +219,19 @@ static int validate(struct cli_config *c, char *err, size_t errlen)
 	if (c->stats_mode != COLLECTOR_PROG_STATS_SAMPLE)
 		return 0;
 	if (c->stats_interval_ns == 0) {
-		snprintf(err, errlen, "--prog-stats-mode=sample needs --prog-stats-sample-interval > 0");
+		snprintf(err, errlen,
+		         "--prog-stats-mode=sample needs --prog-stats-sample-interval > 0");
 		return -EINVAL;
 	}
 	if (c->stats_duration_ns == 0) {
-		snprintf(err, errlen, "--prog-stats-mode=sample needs --prog-stats-sample-duration > 0");
+		snprintf(err, errlen,
+		         "--prog-stats-mode=sample needs --prog-stats-sample-duration > 0");
 		return -EINVAL;
 	}
 	if (c->stats_duration_ns >= c->stats_interval_ns) {
 		snprintf(err, errlen,
-			 "--prog-stats-sample-duration must be shorter than --prog-stats-sample-interval");
+		         "--prog-stats-sample-duration must be shorter than "
+		         "--prog-stats-sample-interval");
 		return -EINVAL;
 	}
 	return 0;
@@ -223,7 +239,7 @@ static int validate(struct cli_config *c, char *err, size_t errlen)
 
 /* One argument (and maybe the next one as its value); returns args consumed or -EINVAL. */
 static int parse_one(struct cli_config *c, int argc, char *const argv[], int i, char *err,
-		     size_t errlen)
+                     size_t errlen)
 {
 	const char *arg = argv[i], *name, *eq, *v = NULL;
 	size_t n;
@@ -244,8 +260,9 @@ static int parse_one(struct cli_config *c, int argc, char *const argv[], int i, 
 		if (rc == 0)
 			return 1;
 		if (rc < 0)
-			snprintf(err, errlen, "invalid value \"%s\" for flag -%.*s: want true or false",
-				 v ? v : "", (int)n, name);
+			snprintf(err, errlen,
+			         "invalid value \"%s\" for flag -%.*s: want true or false",
+			         v ? v : "", (int)n, name);
 		else
 			snprintf(err, errlen, "unknown flag -%.*s (see --help)", (int)n, name);
 		return -EINVAL;
@@ -267,7 +284,7 @@ static int parse_one(struct cli_config *c, int argc, char *const argv[], int i, 
 	}
 	if (rc < 0) {
 		snprintf(err, errlen, "invalid value \"%s\" for flag -%s%s%s", v, f->name,
-			 f->arg ? ": want " : "", f->arg ? f->help : "");
+		         f->arg ? ": want " : "", f->arg ? f->help : "");
 		return -EINVAL;
 	}
 	return used;
@@ -309,21 +326,22 @@ void cli_usage(int fd, const char *prog)
 	char line[512];
 
 	snprintf(line, sizeof(line),
-		 "Usage: %s [flags]\n\nPrometheus exporter for the BPF objects loaded in the "
-		 "kernel.\n\nFlags (-flag, --flag, --flag=value, --flag value):\n", prog);
+	         "Usage: %s [flags]\n\nPrometheus exporter for the BPF objects loaded in the "
+	         "kernel.\n\nFlags (-flag, --flag, --flag=value, --flag value):\n",
+	         prog);
 	out(fd, line);
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
 		const struct flag *f = &flags[i];
 
 		snprintf(line, sizeof(line), "  --%s%s%s%s%s\n      %s\n", f->name,
-			 f->arg ? " " : "", f->arg ? f->arg : "", f->alias ? ", --" : "",
-			 f->alias ? f->alias : "", f->help);
+		         f->arg ? " " : "", f->arg ? f->arg : "", f->alias ? ", --" : "",
+		         f->alias ? f->alias : "", f->help);
 		out(fd, line);
 	}
 	out(fd, "\nCollectors (--collector.<name>[=false], --no-collector.<name>):\n");
 	for (unsigned i = 0; i < collector_count; i++) {
 		snprintf(line, sizeof(line), "  %-8s %s (default %s)\n", collector_table[i]->name,
-			 collector_table[i]->help, collector_table[i]->default_on ? "on" : "off");
+		         collector_table[i]->help, collector_table[i]->default_on ? "on" : "off");
 		out(fd, line);
 	}
 }

@@ -16,7 +16,7 @@ static const char *const backend_names[] = {
 	[COLLECTOR_BACKEND_SYSCALL] = "syscall",
 };
 _Static_assert(sizeof(backend_names) / sizeof(backend_names[0]) == COLLECTOR_BACKEND_COUNT,
-	       "one name per backend");
+               "one name per backend");
 
 /* The collector of each iterator kind. */
 static const char *const kind_collectors[] = {
@@ -25,12 +25,14 @@ static const char *const kind_collectors[] = {
 	[BPFSYS_ITER_LINK] = "link",
 };
 _Static_assert(sizeof(kind_collectors) / sizeof(kind_collectors[0]) == BPFSYS_ITER_KIND_COUNT,
-	       "one collector per iterator kind");
+               "one collector per iterator kind");
 
 static struct bpfsys_iter iters[BPFSYS_ITER_KIND_COUNT];
 /* syscalls until backend_init() has found better */
 static enum collector_backend chosen[BPFSYS_ITER_KIND_COUNT] = {
-	COLLECTOR_BACKEND_SYSCALL, COLLECTOR_BACKEND_SYSCALL, COLLECTOR_BACKEND_SYSCALL,
+	COLLECTOR_BACKEND_SYSCALL,
+	COLLECTOR_BACKEND_SYSCALL,
+	COLLECTOR_BACKEND_SYSCALL,
 };
 _Static_assert(BPFSYS_ITER_KIND_COUNT == 3, "chosen[] starts with syscalls for every kind");
 static bool open_by_id = true;
@@ -52,7 +54,7 @@ int collector_backend_parse(const char *s)
 }
 
 static int open_kind(enum bpfsys_iter_kind kind, const struct bpfsys_btf *btf,
-		     enum collector_backend want)
+                     enum collector_backend want)
 {
 	bool kfunc = want != COLLECTOR_BACKEND_ITER && kind == BPFSYS_ITER_MAP;
 	int err;
@@ -62,16 +64,19 @@ static int open_kind(enum bpfsys_iter_kind kind, const struct bpfsys_btf *btf,
 	if (err < 0) {
 		enum log_level level = want == COLLECTOR_BACKEND_AUTO ? LOG_INFO : LOG_ERROR;
 
-		log_msg(level, "BPF iterator unavailable", "collector=%s err=\"%s\" verifier_log=\"%.600s\"",
-			kind_collectors[kind], strerror(-err), verifier_log);
+		log_msg(level, "BPF iterator unavailable",
+		        "collector=%s err=\"%s\" verifier_log=\"%.600s\"", kind_collectors[kind],
+		        strerror(-err), verifier_log);
 		return err;
 	}
-	if (want == COLLECTOR_BACKEND_ITER_KFUNC && kind == BPFSYS_ITER_MAP && !iters[kind].has_count) {
+	if (want == COLLECTOR_BACKEND_ITER_KFUNC && kind == BPFSYS_ITER_MAP &&
+	    !iters[kind].has_count) {
 		log_error("bpf_map_sum_elem_count kfunc unavailable (Linux 6.6+)", "collector=map");
 		return -ENOENT;
 	}
-	chosen[kind] = kind == BPFSYS_ITER_MAP && iters[kind].has_count ? COLLECTOR_BACKEND_ITER_KFUNC
-									 : COLLECTOR_BACKEND_ITER;
+	chosen[kind] = kind == BPFSYS_ITER_MAP && iters[kind].has_count
+	                       ? COLLECTOR_BACKEND_ITER_KFUNC
+	                       : COLLECTOR_BACKEND_ITER;
 	return 0;
 }
 
@@ -82,8 +87,8 @@ static int open_iters(enum collector_backend want, const bool wanted[BPFSYS_ITER
 
 	if (err < 0) {
 		log_msg(want == COLLECTOR_BACKEND_AUTO ? LOG_INFO : LOG_ERROR,
-			"kernel BTF unavailable, no BPF iterators",
-			"path=/sys/kernel/btf/vmlinux err=\"%s\"", strerror(-err));
+		        "kernel BTF unavailable, no BPF iterators",
+		        "path=/sys/kernel/btf/vmlinux err=\"%s\"", strerror(-err));
 		return want == COLLECTOR_BACKEND_AUTO ? 0 : err;
 	}
 	for (int k = 0; k < BPFSYS_ITER_KIND_COUNT && err >= 0; k++) {
@@ -115,11 +120,11 @@ int backend_init(enum collector_backend want, const bool wanted[BPFSYS_ITER_KIND
 	}
 	for (int k = 0; k < BPFSYS_ITER_KIND_COUNT; k++)
 		log_info("collector backend", "collector=%s backend=%s", kind_collectors[k],
-			 backend_names[chosen[k]]);
+		         backend_names[chosen[k]]);
 	if (!open_by_id)
 		log_warn("objects cannot be opened by id (needs CAP_SYS_ADMIN)",
-			 "effect=\"no ebpf_map_entries for maps counted by key walk, no "
-			 "ebpf_link_*_info details, no BTF collector\"");
+		         "effect=\"no ebpf_map_entries for maps counted by key walk, no "
+		         "ebpf_link_*_info details, no BTF collector\"");
 	return 0;
 }
 
@@ -143,7 +148,8 @@ enum collector_backend backend_of(enum bpfsys_iter_kind kind)
 
 const struct bpfsys_iter *backend_iter(enum bpfsys_iter_kind kind)
 {
-	bool iter = chosen[kind] == COLLECTOR_BACKEND_ITER || chosen[kind] == COLLECTOR_BACKEND_ITER_KFUNC;
+	bool iter = chosen[kind] == COLLECTOR_BACKEND_ITER ||
+	            chosen[kind] == COLLECTOR_BACKEND_ITER_KFUNC;
 
 	return iter ? &iters[kind] : NULL;
 }

@@ -23,8 +23,7 @@ enum collector_backend backend_of(enum bpfsys_iter_kind kind);
 /* The open iterator of that kind, or NULL when it reads through syscalls. */
 const struct bpfsys_iter *backend_iter(enum bpfsys_iter_kind kind);
 /* One pass of that kind's iterator into the shared read buffer. */
-int backend_iter_read(enum bpfsys_iter_kind kind, int (*cb)(void *arg, const void *rec),
-		      void *arg);
+int backend_iter_read(enum bpfsys_iter_kind kind, int (*cb)(void *arg, const void *rec), void *arg);
 /* False when objects cannot be opened by id (no CAP_SYS_ADMIN): the iterator paths then
  * skip what needs an fd (map key walks, link details) instead of failing every scrape. */
 bool backend_can_open_by_id(void);

@@ -12,7 +12,7 @@
 #define BTF_NAME_SIZE 64
 
 static int emit(struct metrics_arena *a, int fam, uint32_t id, const char *name,
-		const struct bpfsys_btf_info *info, uint32_t len)
+                const struct bpfsys_btf_info *info, uint32_t len)
 {
 	char id_str[NAMES_NUM_SIZE];
 	bool kernel = BPFSYS_INFO_HAS(len, struct bpfsys_btf_info, kernel_btf) && info->kernel_btf;
@@ -55,7 +55,7 @@ static int scrape_one(struct collector_ctx *ctx, const void *arg, uint32_t id)
 static int collect(struct collector_ctx *ctx)
 {
 	int fam = metrics_family(ctx->arena, "ebpf_btf_info",
-				 "Information on currently loaded BTF objects.", METRICS_GAUGE);
+	                         "Information on currently loaded BTF objects.", METRICS_GAUGE);
 	int err = fam;
 
 	return err < 0 ? err : collector_walk(ctx, "btf", bpfsys_btf_get_next_id, scrape_one, &fam);

@@ -32,13 +32,13 @@ void collector_object_error(struct collector_ctx *ctx, const char *what, uint32_
  * error and ends the walk with 0. visit returns 0 or the metric writer's -errno, which
  * stops the walk and is returned. */
 int collector_walk(struct collector_ctx *ctx, const char *what,
-		   int (*next_id)(uint32_t start_id, uint32_t *next_id),
-		   int (*visit)(struct collector_ctx *ctx, const void *arg, uint32_t id),
-		   const void *arg);
+                   int (*next_id)(uint32_t start_id, uint32_t *next_id),
+                   int (*visit)(struct collector_ctx *ctx, const void *arg, uint32_t id),
+                   const void *arg);
 
 struct collector {
-	const char *name;  /* flag suffix and label value: --collector.<name> */
-	const char *help;  /* one line for --help */
+	const char *name; /* flag suffix and label value: --collector.<name> */
+	const char *help; /* one line for --help */
 	bool default_on;
 	int (*init)(void); /* optional; start-up; -errno disables start-up with an error */
 	int (*collect)(struct collector_ctx *ctx);

@@ -30,19 +30,19 @@ static const struct {
 	[LINK_FAM_INFO] = { "ebpf_link_info", "Information on currently active eBPF links." },
 	[LINK_FAM_CGROUP] = { "ebpf_link_cgroup_info", "Attachment of an eBPF cgroup link." },
 	[LINK_FAM_NETNS] = { "ebpf_link_netns_info",
-			     "Attachment of an eBPF network namespace link." },
+	                     "Attachment of an eBPF network namespace link." },
 	[LINK_FAM_TRACING] = { "ebpf_link_tracing_info", "Target of an eBPF tracing link." },
 	[LINK_FAM_XDP] = { "ebpf_link_xdp_info", "Interface of an eBPF XDP link." },
 	[LINK_FAM_TCX] = { "ebpf_link_tcx_info", "Attachment of an eBPF TCX link." },
 	[LINK_FAM_NETFILTER] = { "ebpf_link_netfilter_info", "Hook of an eBPF netfilter link." },
 	[LINK_FAM_NETKIT] = { "ebpf_link_netkit_info", "Attachment of an eBPF netkit link." },
 	[LINK_FAM_KPROBE] = { "ebpf_link_kprobe_info",
-			      "Probes and misses of an eBPF kprobe_multi link." },
+	                      "Probes and misses of an eBPF kprobe_multi link." },
 	[LINK_FAM_PERF_EVENT] = { "ebpf_link_perf_event_info",
-				  "Event type of an eBPF perf_event link." },
+	                          "Event type of an eBPF perf_event link." },
 };
 _Static_assert(sizeof(link_families) / sizeof(link_families[0]) == LINK_FAM_COUNT,
-	       "link_families covers enum link_family");
+               "link_families covers enum link_family");
 
 #define LINK_EXTRA_MAX 4
 
@@ -140,7 +140,8 @@ static bool link_extra(const struct bpfsys_link_info *i, uint32_t len, struct li
 		return true;
 	case BPFSYS_LINK_TYPE_PERF_EVENT:
 		/* before Linux 6.6 the kernel fills no perf_event info: type stays UNSPEC */
-		if (!LINK_HAS(len, perf_event.type) || i->perf_event.type == BPFSYS_PERF_EVENT_UNSPEC)
+		if (!LINK_HAS(len, perf_event.type) ||
+		    i->perf_event.type == BPFSYS_PERF_EVENT_UNSPEC)
 			return false;
 		x->fam = LINK_FAM_PERF_EVENT;
 		put(x, "perf_event_type", names_perf_event_type(i->perf_event.type, x->buf[x->n]));
@@ -151,7 +152,7 @@ static bool link_extra(const struct bpfsys_link_info *i, uint32_t len, struct li
 }
 
 static int emit(struct metrics_arena *a, const int *fams, uint32_t id,
-		const struct bpfsys_link_info *info, uint32_t len)
+                const struct bpfsys_link_info *info, uint32_t len)
 {
 	char id_str[NAMES_NUM_SIZE], type[NAMES_NUM_SIZE], prog_id[NAMES_NUM_SIZE];
 	const struct metrics_label labels[] = {
@@ -229,7 +230,7 @@ static int visit_rec(void *arg, const void *rec)
 	if (has_details(r->type) && backend_can_open_by_id())
 		return scrape_one(a->ctx, a->fams, r->id);
 	return emit(a->ctx->arena, a->fams, r->id, &info,
-		    (uint32_t)BPFSYS_OFFSETOFEND(struct bpfsys_link_info, prog_id));
+	            (uint32_t)BPFSYS_OFFSETOFEND(struct bpfsys_link_info, prog_id));
 }
 
 static int collect(struct collector_ctx *ctx)
@@ -240,7 +241,7 @@ static int collect(struct collector_ctx *ctx)
 
 	for (unsigned i = 0; i < LINK_FAM_COUNT && err >= 0; i++)
 		err = fams[i] = metrics_family(ctx->arena, link_families[i].name,
-					       link_families[i].help, METRICS_GAUGE);
+		                               link_families[i].help, METRICS_GAUGE);
 	if (err < 0)
 		return err;
 	if (backend_iter(BPFSYS_ITER_LINK)) {

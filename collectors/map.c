@@ -32,7 +32,13 @@ struct map_families {
  * sk/inode/task/cgrp local storages answer EINVAL/ENOTSUPP) or are left out on purpose:
  * perf_event_array (one slot per CPU; the Go exporter skips it) and the cgroup_storage pair
  * (before a 2026 fix their walk yields one bogus key past the end). */
-enum count_source { COUNT_NONE, COUNT_MAX_ENTRIES, COUNT_ONE, COUNT_HASH, COUNT_WALK };
+enum count_source {
+	COUNT_NONE,
+	COUNT_MAX_ENTRIES,
+	COUNT_ONE,
+	COUNT_HASH,
+	COUNT_WALK
+};
 
 static enum count_source count_source(uint32_t type)
 {
@@ -95,30 +101,30 @@ static int count_keys(int fd, const struct bpfsys_map_info *info, uint64_t *coun
 static int declare(struct metrics_arena *a, struct map_families *f)
 {
 	f->info = metrics_family(a, "ebpf_map_info", "Information on currently loaded eBPF maps.",
-				 METRICS_GAUGE);
+	                         METRICS_GAUGE);
 	if (f->info < 0)
 		return f->info;
 	f->max_entries = metrics_family(a, "ebpf_map_max_entries",
-					"The configured maximum number of entries of an eBPF map.",
-					METRICS_GAUGE);
+	                                "The configured maximum number of entries of an eBPF map.",
+	                                METRICS_GAUGE);
 	if (f->max_entries < 0)
 		return f->max_entries;
 	f->entries = f->pressure = -1;
 	if (!collector_opts.map_count_entries)
 		return 0;
 	f->entries = metrics_family(a, "ebpf_map_entries",
-				    "The current number of entries (keys) of an eBPF map.",
-				    METRICS_GAUGE);
+	                            "The current number of entries (keys) of an eBPF map.",
+	                            METRICS_GAUGE);
 	if (f->entries < 0)
 		return f->entries;
 	f->pressure = metrics_family(a, "ebpf_map_pressure",
-				     "Entries of an eBPF map divided by its max_entries (0 to 1).",
-				     METRICS_GAUGE);
+	                             "Entries of an eBPF map divided by its max_entries (0 to 1).",
+	                             METRICS_GAUGE);
 	return f->pressure < 0 ? f->pressure : 0;
 }
 
 static int emit(struct metrics_arena *a, const struct map_families *f, uint32_t id,
-		const struct bpfsys_map_info *info, uint32_t len)
+                const struct bpfsys_map_info *info, uint32_t len)
 {
 	char id_str[NAMES_NUM_SIZE], type[NAMES_NUM_SIZE], name[NAMES_OBJ_NAME_SIZE] = "";
 	char key_size[NAMES_NUM_SIZE], value_size[NAMES_NUM_SIZE], flags[NAMES_NUM_SIZE];
@@ -144,7 +150,7 @@ static int emit(struct metrics_arena *a, const struct map_families *f, uint32_t 
  * Returns 1 with *count set, or 0 when there is no count: the map is gone, cannot be
  * opened by id, or the walk failed (counted as an object error). */
 static int walk(struct collector_ctx *ctx, int fd, const struct bpfsys_map_info *info,
-		uint64_t *count)
+                uint64_t *count)
 {
 	int own = -1, err;
 
@@ -172,7 +178,7 @@ static int walk(struct collector_ctx *ctx, int fd, const struct bpfsys_map_info 
 /* ebpf_map_entries and ebpf_map_pressure of one map. fd: the map's, or -1 (iterator);
  * kernel_count: bpf_map_sum_elem_count's answer, or BPFSYS_ITER_NO_COUNT. */
 static int emit_entries(struct collector_ctx *ctx, const struct map_families *f, int fd,
-			const struct bpfsys_map_info *info, int64_t kernel_count)
+                        const struct bpfsys_map_info *info, int64_t kernel_count)
 {
 	char id_str[NAMES_NUM_SIZE];
 	const struct metrics_label label = { "map_id", names_u64(id_str, info->id) };
@@ -205,7 +211,7 @@ static int emit_entries(struct collector_ctx *ctx, const struct map_families *f,
 	if (err < 0 || info->max_entries == 0)
 		return err;
 	return metrics_sample_double(ctx->arena, f->pressure, &label, 1,
-				     (double)count / (double)info->max_entries);
+	                             (double)count / (double)info->max_entries);
 }
 
 /* One map by id (syscall backend): 0 when exported, skipped as vanished or counted as
@@ -249,8 +255,12 @@ static int visit_rec(void *arg, const void *rec)
 	const struct iter_arg *a = arg;
 	const struct bpfsys_iter_map_rec *r = rec;
 	struct bpfsys_map_info info = {
-		.type = r->type, .id = r->id, .key_size = r->key_size,
-		.value_size = r->value_size, .max_entries = r->max_entries, .map_flags = r->flags,
+		.type = r->type,
+		.id = r->id,
+		.key_size = r->key_size,
+		.value_size = r->value_size,
+		.max_entries = r->max_entries,
+		.map_flags = r->flags,
 	};
 	int err;
 

@@ -166,16 +166,13 @@ static const char *const attach_types[] = {
 _Static_assert(COUNT_OF(attach_types) == BPFSYS_ATTACH_TYPE_COUNT, "attach_types covers the enum");
 
 static const char *const perf_event_types[] = {
-	[BPFSYS_PERF_EVENT_UNSPEC] = "UNSPEC",
-	[BPFSYS_PERF_EVENT_UPROBE] = "UPROBE",
-	[BPFSYS_PERF_EVENT_URETPROBE] = "URETPROBE",
-	[BPFSYS_PERF_EVENT_KPROBE] = "KPROBE",
-	[BPFSYS_PERF_EVENT_KRETPROBE] = "KRETPROBE",
-	[BPFSYS_PERF_EVENT_TRACEPOINT] = "TRACEPOINT",
+	[BPFSYS_PERF_EVENT_UNSPEC] = "UNSPEC",       [BPFSYS_PERF_EVENT_UPROBE] = "UPROBE",
+	[BPFSYS_PERF_EVENT_URETPROBE] = "URETPROBE", [BPFSYS_PERF_EVENT_KPROBE] = "KPROBE",
+	[BPFSYS_PERF_EVENT_KRETPROBE] = "KRETPROBE", [BPFSYS_PERF_EVENT_TRACEPOINT] = "TRACEPOINT",
 	[BPFSYS_PERF_EVENT_EVENT] = "EVENT",
 };
 _Static_assert(COUNT_OF(perf_event_types) == BPFSYS_PERF_EVENT_TYPE_COUNT,
-	       "perf_event_types covers the enum");
+               "perf_event_types covers the enum");
 
 static const char *lookup(const char *const *table, size_t n, uint32_t v, char *buf)
 {

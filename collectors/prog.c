@@ -48,25 +48,26 @@ bool collector_prog_stats_active(void)
 static int declare(struct metrics_arena *a, struct prog_families *f)
 {
 	f->info = metrics_family(a, "ebpf_program_info",
-				 "Information on currently loaded eBPF programs.", METRICS_GAUGE);
+	                         "Information on currently loaded eBPF programs.", METRICS_GAUGE);
 	if (f->info < 0)
 		return f->info;
 	f->run_count = f->run_duration = -1;
 	if (collector_opts.prog_stats_mode == COLLECTOR_PROG_STATS_DISABLED)
 		return 0;
 	f->run_count = metrics_family(a, "ebpf_program_run_count",
-				      "Times the program ran while statistics were enabled.",
-				      METRICS_COUNTER);
+	                              "Times the program ran while statistics were enabled.",
+	                              METRICS_COUNTER);
 	if (f->run_count < 0)
 		return f->run_count;
 	f->run_duration = metrics_family(a, "ebpf_program_run_duration_nanoseconds",
-					 "Nanoseconds the program ran while statistics were "
-					 "enabled.", METRICS_COUNTER);
+	                                 "Nanoseconds the program ran while statistics were "
+	                                 "enabled.",
+	                                 METRICS_COUNTER);
 	return f->run_duration < 0 ? f->run_duration : 0;
 }
 
 static int emit(struct metrics_arena *a, const struct prog_families *f, uint32_t id,
-		const struct bpfsys_prog_info *info, uint32_t len)
+                const struct bpfsys_prog_info *info, uint32_t len)
 {
 	char id_str[NAMES_NUM_SIZE], type[NAMES_NUM_SIZE], name[NAMES_OBJ_NAME_SIZE] = "";
 	char tag[NAMES_TAG_SIZE];
@@ -130,7 +131,7 @@ static int visit_rec(void *arg, const void *rec)
 	memcpy(info.name, r->name, sizeof(info.name));
 	memcpy(info.tag, r->tag, sizeof(info.tag));
 	return emit(a->ctx->arena, a->f, r->id, &info,
-		    (uint32_t)BPFSYS_OFFSETOFEND(struct bpfsys_prog_info, name));
+	            (uint32_t)BPFSYS_OFFSETOFEND(struct bpfsys_prog_info, name));
 }
 
 static int collect(struct collector_ctx *ctx)

@@ -8,6 +8,7 @@
 
 #include "backend.h"
 #include "config.h"
+#include "version.h"
 #include "log.h"
 
 extern const struct collector collector_prog;
@@ -26,7 +27,7 @@ const struct collector *const collector_table[] = {
 const unsigned collector_count = NCOLLECTORS;
 bool collector_enabled[NCOLLECTORS] = { true, true, true, true };
 _Static_assert(sizeof(collector_enabled) / sizeof(collector_enabled[0]) == NCOLLECTORS,
-	       "one enable switch per collector");
+               "one enable switch per collector");
 
 struct collector_options collector_opts;
 
@@ -46,8 +47,8 @@ void collector_object_error(struct collector_ctx *ctx, const char *what, uint32_
 {
 	if (ctx->errors++ == 0)
 		ctx->first_error = err;
-	log_debug("object skipped", "collector=%s object=%s id=%u err=\"%s\"", ctx->collector,
-		  what, id, strerror(-err));
+	log_debug("object skipped", "collector=%s object=%s id=%u err=\"%s\"", ctx->collector, what,
+	          id, strerror(-err));
 }
 
 /* The iterator kinds worth opening: their collector is on, and for programs only with
@@ -73,10 +74,10 @@ int collectors_init(void)
 
 	if (err < 0)
 		return err;
-	collector_opts.map_count_entries =
-		collector_opts.count_mode == COLLECTOR_COUNT_ON ||
-		(collector_opts.count_mode == COLLECTOR_COUNT_AUTO &&
-		 backend_of(BPFSYS_ITER_MAP) == COLLECTOR_BACKEND_ITER_KFUNC);
+	collector_opts.map_count_entries = collector_opts.count_mode == COLLECTOR_COUNT_ON ||
+	                                   (collector_opts.count_mode == COLLECTOR_COUNT_AUTO &&
+	                                    backend_of(BPFSYS_ITER_MAP) ==
+	                                            COLLECTOR_BACKEND_ITER_KFUNC);
 	for (unsigned i = 0; i < NCOLLECTORS; i++) {
 		const struct collector *c = collector_table[i];
 
@@ -85,7 +86,7 @@ int collectors_init(void)
 		err = c->init();
 		if (err < 0) {
 			log_error("collector init failed", "collector=%s err=\"%s\"", c->name,
-				  strerror(-err));
+			          strerror(-err));
 			return err;
 		}
 	}
@@ -104,7 +105,8 @@ void collectors_fini(void)
 static const char *backend_label(unsigned i)
 {
 	for (int k = 0; k < BPFSYS_ITER_KIND_COUNT; k++)
-		if (strcmp(collector_table[i]->name, backend_kind_collector((enum bpfsys_iter_kind)k)) == 0)
+		if (strcmp(collector_table[i]->name,
+		           backend_kind_collector((enum bpfsys_iter_kind)k)) == 0)
 			return collector_backend_name(backend_of((enum bpfsys_iter_kind)k));
 	return collector_backend_name(COLLECTOR_BACKEND_SYSCALL);
 }
@@ -126,15 +128,19 @@ static void report(unsigned i, int err, const struct collector_ctx *ctx)
 	last_state[i] = state;
 	if (err == -EPERM)
 		log_msg(level, "collector failed: permission denied",
-			"collector=%s hint=\"needs CAP_SYS_ADMIN, or CAP_BPF and CAP_PERFMON\"", name);
+		        "collector=%s hint=\"needs CAP_SYS_ADMIN, or CAP_BPF and CAP_PERFMON\"",
+		        name);
 	else if (err == -EINVAL)
 		log_msg(level, "collector failed: kernel too old?",
-			"collector=%s hint=\"BPF links need Linux 5.8, BTF ids 5.4, prog ids 4.13\"", name);
+		        "collector=%s hint=\"BPF links need Linux 5.8, BTF ids 5.4, prog ids "
+		        "4.13\"",
+		        name);
 	else if (err < 0)
 		log_msg(level, "collector failed", "collector=%s err=\"%s\"", name, strerror(-err));
 	else if (ctx->errors)
-		log_msg(level, "collector skipped objects", "collector=%s objects=%u first_err=\"%s\"",
-			name, ctx->errors, strerror(-ctx->first_error));
+		log_msg(level, "collector skipped objects",
+		        "collector=%s objects=%u first_err=\"%s\"", name, ctx->errors,
+		        strerror(-ctx->first_error));
 	else if (level == LOG_INFO)
 		log_msg(level, "collector recovered", "collector=%s", name);
 }
@@ -146,9 +152,9 @@ static int emit_build_info(struct metrics_arena *a)
 		{ "revision", EBPF_EXPORTER_REVISION },
 	};
 	int fam = metrics_family(a, "ebpf_exporter_build_info",
-				 "A metric with a constant '1' value labeled by the version and "
-				 "revision (Git commit) from which ebpf_exporter was built.",
-				 METRICS_GAUGE);
+	                         "A metric with a constant '1' value labeled by the version and "
+	                         "revision (Git commit) from which ebpf_exporter was built.",
+	                         METRICS_GAUGE);
 
 	if (fam < 0)
 		return fam;
@@ -158,13 +164,14 @@ static int emit_build_info(struct metrics_arena *a)
 static int emit_scrape_stats(struct metrics_arena *a, const double *seconds, const bool *ok)
 {
 	int dur = metrics_family(a, "ebpf_exporter_scrape_collector_duration_seconds",
-				 "Duration of a collector scrape.", METRICS_GAUGE);
+	                         "Duration of a collector scrape.", METRICS_GAUGE);
 	int succ = metrics_family(a, "ebpf_exporter_scrape_collector_success",
-				  "Whether a collector succeeded.", METRICS_GAUGE);
+	                          "Whether a collector succeeded.", METRICS_GAUGE);
 
-	int back = metrics_family(a, "ebpf_exporter_collector_backend_info",
-				  "How a collector reads the kernel: iterator+kfunc, iterator or syscall.",
-				  METRICS_GAUGE);
+	int back = metrics_family(
+	        a, "ebpf_exporter_collector_backend_info",
+	        "How a collector reads the kernel: iterator+kfunc, iterator or syscall.",
+	        METRICS_GAUGE);
 
 	if (dur < 0)
 		return dur;
@@ -202,7 +209,8 @@ int collectors_scrape(struct metrics_arena *arena)
 	if (err < 0)
 		return err;
 	for (unsigned i = 0; i < NCOLLECTORS; i++) {
-		struct collector_ctx ctx = { .arena = arena, .collector = collector_table[i]->name };
+		struct collector_ctx ctx = { .arena = arena,
+			                     .collector = collector_table[i]->name };
 		struct metrics_mark mark;
 		uint64_t start;
 

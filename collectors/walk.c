@@ -6,9 +6,9 @@
 #include "collector.h"
 
 int collector_walk(struct collector_ctx *ctx, const char *what,
-		   int (*next_id)(uint32_t start_id, uint32_t *next_id),
-		   int (*visit)(struct collector_ctx *ctx, const void *arg, uint32_t id),
-		   const void *arg)
+                   int (*next_id)(uint32_t start_id, uint32_t *next_id),
+                   int (*visit)(struct collector_ctx *ctx, const void *arg, uint32_t id),
+                   const void *arg)
 {
 	uint32_t id = 0;
 	int err = 0;

@@ -76,11 +76,9 @@ short http_slot_events(const struct http_slot *c)
 }
 
 /* A response made here: all of it in c->head. */
-static void respond_simple(struct http_server *s, struct http_slot *c, int status,
-			   bool head_only)
+static void respond_simple(struct http_server *s, struct http_slot *c, int status, bool head_only)
 {
-	int n = http_format_simple(s, status, c->close_after, head_only, c->head,
-				   sizeof(c->head));
+	int n = http_format_simple(s, status, c->close_after, head_only, c->head, sizeof(c->head));
 
 	c->head_len = n > 0 ? (size_t)n : 0;
 	c->head_off = 0;
@@ -107,7 +105,7 @@ static bool response_ok(const struct http_response *r)
 }
 
 static void respond_handler(struct http_server *s, struct http_slot *c,
-			    const struct http_request *req)
+                            const struct http_request *req)
 {
 	bool head_only = req->method_id == HTTP_M_HEAD;
 	struct http_response resp = { .status = 0 };
@@ -118,7 +116,7 @@ static void respond_handler(struct http_server *s, struct http_slot *c,
 	c->release_arg = resp.release_arg;
 	if (rc >= 0 && response_ok(&resp))
 		n = http_format_head(s, resp.status, resp.content_type, resp.body_len,
-				     c->close_after, c->head, sizeof(c->head));
+		                     c->close_after, c->head, sizeof(c->head));
 	if (n < 0) {
 		log_debug("handler failed, answering 500", "err=%d status=%d", rc, resp.status);
 		release_body(c);
@@ -187,10 +185,11 @@ static int send_some(struct http_server *s, struct http_slot *c, int64_t now)
 		ssize_t w;
 
 		if (c->head_off < c->head_len)
-			iov[niov++] = (struct iovec){ c->head + c->head_off, c->head_len - c->head_off };
+			iov[niov++] = (struct iovec){ c->head + c->head_off,
+				                      c->head_len - c->head_off };
 		if (c->body_off < c->body_len)
 			iov[niov++] = (struct iovec){ (char *)c->body + c->body_off,
-						      c->body_len - c->body_off };
+				                      c->body_len - c->body_off };
 		if (niov == 0)
 			return 1;
 		m.msg_iovlen = niov;
@@ -216,8 +215,8 @@ static void finish_response(struct http_server *s, struct http_slot *c, int64_t 
 	release_body(c);
 	if (!c->close_after) {
 		c->state = HTTP_SLOT_RECEIVING;
-		c->deadline_ms = now + (c->buf_len ? s->cfg.header_timeout_ms
-						   : s->cfg.idle_timeout_ms);
+		c->deadline_ms = now +
+		                 (c->buf_len ? s->cfg.header_timeout_ms : s->cfg.idle_timeout_ms);
 		return;
 	}
 	if (!c->linger) {
@@ -278,7 +277,7 @@ static void receive(struct http_server *s, struct http_slot *c, int64_t now)
 
 	do
 		n = recv(c->fd, c->buf + c->buf_len, s->cfg.req_buf_size - c->buf_len,
-			 MSG_DONTWAIT);
+		         MSG_DONTWAIT);
 	while (n < 0 && errno == EINTR);
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 		return;
@@ -332,7 +331,7 @@ void http_slot_expire(struct http_server *s, struct http_slot *c, int64_t now)
 	if (c->state == HTTP_SLOT_RECEIVING && c->buf_len > 0) {
 		/* a head begun but not finished in time: say so, best effort */
 		int n = http_format_simple(s, HTTP_S_REQUEST_TIMEOUT, true, false, c->head,
-					   sizeof(c->head));
+		                           sizeof(c->head));
 
 		if (n > 0 && send(c->fd, c->head, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
 			log_debug("408 not sent", "err=%d", -errno);

@@ -12,20 +12,20 @@
 #include <sys/socket.h>
 
 /* All limits of the module. */
-#define HTTP_MAX_HEADERS 32         /* more header lines: 431 */
-#define HTTP_MAX_METHOD_LEN 32      /* longer method: 501 */
-#define HTTP_MAX_TARGET_LEN 2048    /* longer request-target: 414 */
-#define HTTP_MAX_FIELD_LINE 4096    /* longer header line: 431 */
-#define HTTP_MAX_CONTENT_TYPE 128   /* longer handler content type: 500 */
-#define HTTP_HEAD_BUF_SIZE 384      /* per-slot buffer for response headers */
-#define HTTP_MAX_LISTENERS 8
-#define HTTP_MAX_SLOTS 4096
-#define HTTP_MIN_REQ_BUF 256
-#define HTTP_MAX_REQ_BUF 65536
-#define HTTP_ACCEPT_BATCH 16        /* accepts per listener per round */
+#define HTTP_MAX_HEADERS       32   /* more header lines: 431 */
+#define HTTP_MAX_METHOD_LEN    32   /* longer method: 501 */
+#define HTTP_MAX_TARGET_LEN    2048 /* longer request-target: 414 */
+#define HTTP_MAX_FIELD_LINE    4096 /* longer header line: 431 */
+#define HTTP_MAX_CONTENT_TYPE  128  /* longer handler content type: 500 */
+#define HTTP_HEAD_BUF_SIZE     384  /* per-slot buffer for response headers */
+#define HTTP_MAX_LISTENERS     8
+#define HTTP_MAX_SLOTS         4096
+#define HTTP_MIN_REQ_BUF       256
+#define HTTP_MAX_REQ_BUF       65536
+#define HTTP_ACCEPT_BATCH      16   /* accepts per listener per round */
 #define HTTP_ACCEPT_BACKOFF_MS 100  /* pause accepting after EMFILE and the like */
-#define HTTP_LINGER_MS 2000         /* drain input this long after an error response */
-#define HTTP_LISTEN_BACKLOG 128
+#define HTTP_LINGER_MS         2000 /* drain input this long after an error response */
+#define HTTP_LISTEN_BACKLOG    128
 
 /* Statuses are their codes; http_status_reason() gives the reason phrase. */
 enum http_status {
@@ -74,8 +74,8 @@ struct http_request {
 	int minor_version;      /* 0 or 1 */
 	size_t nheaders;
 	struct http_header headers[HTTP_MAX_HEADERS];
-	bool keep_alive; /* 1.1: unless "Connection: close"; 1.0: only with keep-alive; never
-			  * with has_body */
+	bool keep_alive;        /* 1.1: unless "Connection: close"; 1.0: only with keep-alive; never
+	                         * with has_body */
 	bool has_body;          /* Content-Length > 0 or Transfer-Encoding: we read no bodies */
 	int64_t content_length; /* -1 when absent */
 	bool transfer_encoding;
@@ -86,7 +86,10 @@ struct http_request {
 	int status;
 };
 
-enum http_parse_result { HTTP_PARSE_MALFORMED = -1, HTTP_PARSE_PARTIAL = -2 };
+enum http_parse_result {
+	HTTP_PARSE_MALFORMED = -1,
+	HTTP_PARSE_PARTIAL = -2
+};
 
 /* Parses one request head from buf[0..len) (no NUL needed, never read past len).
  * Returns the bytes the head takes (> 0) when complete, HTTP_PARSE_PARTIAL when more bytes

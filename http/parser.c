@@ -24,8 +24,21 @@ static bool is_tchar(unsigned char c)
 	if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
 		return true;
 	switch (c) {
-	case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-	case '-': case '.': case '^': case '_': case '`': case '|': case '~':
+	case '!':
+	case '#':
+	case '$':
+	case '%':
+	case '&':
+	case '\'':
+	case '*':
+	case '+':
+	case '-':
+	case '.':
+	case '^':
+	case '_':
+	case '`':
+	case '|':
+	case '~':
 		return true;
 	default:
 		return false;
@@ -190,10 +203,8 @@ static int parse_request_line(const char *buf, size_t len, struct http_request *
 	if (r < 0)
 		return r;
 	i = (size_t)r;
-	if ((r = scan_method(buf, len, &i, req)) < 0 ||
-	    (r = scan_target(buf, len, &i, req)) < 0 ||
-	    (r = scan_version(buf, len, &i, req)) < 0 ||
-	    (r = split_target(req)) < 0)
+	if ((r = scan_method(buf, len, &i, req)) < 0 || (r = scan_target(buf, len, &i, req)) < 0 ||
+	    (r = scan_version(buf, len, &i, req)) < 0 || (r = split_target(req)) < 0)
 		return r;
 	return (int)i;
 }

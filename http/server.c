@@ -94,10 +94,8 @@ static int open_listener(const struct sockaddr_storage *ss, socklen_t len)
 	if (fd < 0)
 		return -errno;
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-	    (is_v6_any(ss) &&
-	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) < 0) ||
-	    bind(fd, (const struct sockaddr *)ss, len) < 0 ||
-	    listen(fd, HTTP_LISTEN_BACKLOG) < 0) {
+	    (is_v6_any(ss) && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) < 0) ||
+	    bind(fd, (const struct sockaddr *)ss, len) < 0 || listen(fd, HTTP_LISTEN_BACKLOG) < 0) {
 		err = -errno;
 		close(fd);
 		return err;
@@ -252,7 +250,7 @@ int http_server_run_once(struct http_server *s, int max_wait_ms)
 		lp[i] = (struct pollfd){ .fd = s->listen_fds[i], .events = accept_events };
 	for (size_t i = 0; i < s->cfg.slots; i++)
 		sp[i] = (struct pollfd){ .fd = s->slots[i].fd,
-					 .events = http_slot_events(&s->slots[i]) };
+			                 .events = http_slot_events(&s->slots[i]) };
 	ready = poll(s->pfds, HTTP_MAX_LISTENERS + s->cfg.slots, poll_timeout(s, now, max_wait_ms));
 	if (ready < 0)
 		return -errno;

@@ -36,11 +36,11 @@ int64_t http_now_ms(void);
 /* Status line and headers into out; returns the length, -EINVAL for a status without a
  * reason phrase, -ENOSPC when out is too small. */
 int http_format_head(const struct http_server *s, int status, const char *content_type,
-		     size_t body_len, bool close, char *out, size_t cap);
+                     size_t body_len, bool close, char *out, size_t cap);
 /* A complete server-made response (head and "<reason>\n" body) into out; returns its
  * length or -ENOSPC. */
 int http_format_simple(const struct http_server *s, int status, bool close, bool head_only,
-		       char *out, size_t cap);
+                       char *out, size_t cap);
 
 void http_slot_open(struct http_server *s, struct http_slot *c, int fd, int64_t now);
 /* Releases the body and closes; abort sends RST (for a peer that stopped reading). */

@@ -16,7 +16,7 @@ static const char *const reasons[] = {
 	[HTTP_S_VERSION_NOT_SUPPORTED] = "HTTP Version Not Supported",
 };
 _Static_assert(sizeof(reasons) / sizeof(reasons[0]) == HTTP_S_COUNT,
-	       "reasons must end at the last enum http_status");
+               "reasons must end at the last enum http_status");
 
 const char *http_status_reason(int status)
 {

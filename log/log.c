@@ -15,7 +15,7 @@ static const char *const level_names[] = {
 	[LOG_ERROR] = "error",
 };
 _Static_assert(sizeof(level_names) / sizeof(level_names[0]) == LOG_LEVEL_COUNT,
-	       "level_names must cover enum log_level");
+               "level_names must cover enum log_level");
 
 static enum log_level min_level = LOG_INFO;
 static int out_fd = STDERR_FILENO;
@@ -81,9 +81,10 @@ void log_msg(enum log_level level, const char *msg, const char *fmt, ...)
 		return;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
-	n = snprintf(line, sizeof(line), "ts=%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ level=%s msg=",
-		     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-		     tm.tm_sec, ts.tv_nsec / 1000000, log_level_name(level));
+	n = snprintf(line, sizeof(line),
+	             "ts=%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ level=%s msg=", tm.tm_year + 1900,
+	             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+	             ts.tv_nsec / 1000000, log_level_name(level));
 	len = n > 0 ? (size_t)n : 0;
 	len = append_quoted(line, len, sizeof(line) - 1, msg);
 	if (fmt && fmt[0] && len + 2 < sizeof(line)) {
@@ -94,7 +95,8 @@ void log_msg(enum log_level level, const char *msg, const char *fmt, ...)
 		n = vsnprintf(line + len, sizeof(line) - 1 - len, fmt, ap);
 		va_end(ap);
 		if (n > 0)
-			len += (size_t)n < sizeof(line) - 1 - len ? (size_t)n : sizeof(line) - 2 - len;
+			len += (size_t)n < sizeof(line) - 1 - len ? (size_t)n
+			                                          : sizeof(line) - 2 - len;
 	}
 	line[len++] = '\n';
 	ssize_t w = write(out_fd, line, len);

@@ -25,7 +25,7 @@ void log_set_fd(int fd);
 /* fmt produces the rest of the line after msg: pass "" for none, else
  * logfmt pairs such as "collector=%s err=%d". msg is quoted and escaped. */
 void log_msg(enum log_level level, const char *msg, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 
 #define log_debug(msg, ...) log_msg(LOG_DEBUG, msg, __VA_ARGS__)
 #define log_info(msg, ...)  log_msg(LOG_INFO, msg, __VA_ARGS__)

@@ -11,9 +11,9 @@
 #define CHUNK_HEADER sizeof(struct metrics_chunk)
 
 _Static_assert(METRICS_CHUNK_SIZE % 64 == 0 && METRICS_CHUNK_SIZE > 2 * CHUNK_HEADER,
-	       "chunks keep their headers aligned");
+               "chunks keep their headers aligned");
 _Static_assert(METRICS_MAX_LINE + CHUNK_HEADER + METRICS_CHUNK_SIZE < UINT32_MAX,
-	       "a chunk's size fits its 32-bit fields");
+               "a chunk's size fits its 32-bit fields");
 
 int metrics_arena_init(struct metrics_arena *a, size_t cap)
 {
@@ -26,8 +26,8 @@ int metrics_arena_init(struct metrics_arena *a, size_t cap)
 		return -EINVAL;
 	/* MAP_NORESERVE: pages are committed as scrapes first touch them, so a generous cap
 	 * costs address space only. */
-	p = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-		 -1, 0);
+	p = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
+	         0);
 	if (p == MAP_FAILED)
 		return -errno;
 	a->base = p;
@@ -55,7 +55,7 @@ bool metrics_overflowed(const struct metrics_arena *a)
 }
 
 int metrics_family(struct metrics_arena *a, const char *name, const char *help,
-		   enum metrics_type type)
+                   enum metrics_type type)
 {
 	size_t len = metrics_metric_name_len(name);
 	struct metrics_family_slot *f;

@@ -16,7 +16,7 @@ int metrics_body_pool_init(struct metrics_body_pool *p, size_t nbodies, size_t c
 	for (size_t i = 0; i < nbodies; i++) {
 		/* lazily committed: a body costs memory only as far as a render has reached */
 		void *d = mmap(NULL, cap_each, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
 		if (d == MAP_FAILED) {
 			int err = -errno;

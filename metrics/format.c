@@ -12,15 +12,15 @@
 
 /* Two digits per division: half the divisions of the digit-by-digit loop. */
 static const char digit_pairs[201] = "00010203040506070809"
-				     "10111213141516171819"
-				     "20212223242526272829"
-				     "30313233343536373839"
-				     "40414243444546474849"
-				     "50515253545556575859"
-				     "60616263646566676869"
-				     "70717273747576777879"
-				     "80818283848586878889"
-				     "90919293949596979899";
+                                     "10111213141516171819"
+                                     "20212223242526272829"
+                                     "30313233343536373839"
+                                     "40414243444546474849"
+                                     "50515253545556575859"
+                                     "60616263646566676869"
+                                     "70717273747576777879"
+                                     "80818283848586878889"
+                                     "90919293949596979899";
 
 size_t metrics_fmt_u64(char *out, uint64_t v)
 {
@@ -65,8 +65,8 @@ static void force_dot(char *s, size_t n)
 
 /* Exact powers of ten: every 10^n with n <= 22 is a double. */
 static const double exact_pow10[] = { 1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-				1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-				1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
+	                              1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+	                              1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
 
 /* The 15 significant digits m and decimal exponent k of a > 0 when m * 10^(k-14) reads
  * back as a, which makes m exactly what %.15g prints (only one 15-digit decimal lies

@@ -77,7 +77,7 @@ bool metrics_overflowed(const struct metrics_arena *a);
 
 /* Returns the family index (>= 0). -ENOSPC (and overflowed) past METRICS_MAX_FAMILIES. */
 int metrics_family(struct metrics_arena *a, const char *name, const char *help,
-		   enum metrics_type type);
+                   enum metrics_type type);
 
 /* Append one sample "name{l1="v1",...} value\n" to family fam. Integers are printed as
  * integers, doubles as the first of %.15g, %.16g, %.17g that reads back as the same
@@ -86,11 +86,11 @@ int metrics_family(struct metrics_arena *a, const char *name, const char *help,
  * -EINVAL: bad fam, more than METRICS_MAX_LABELS labels, a bad or repeated label name,
  * a NULL value. labels may be NULL when nlabels is 0; they are copied before returning. */
 int metrics_sample_u64(struct metrics_arena *a, int fam, const struct metrics_label *labels,
-		       size_t nlabels, uint64_t value);
+                       size_t nlabels, uint64_t value);
 int metrics_sample_i64(struct metrics_arena *a, int fam, const struct metrics_label *labels,
-		       size_t nlabels, int64_t value);
+                       size_t nlabels, int64_t value);
 int metrics_sample_double(struct metrics_arena *a, int fam, const struct metrics_label *labels,
-			  size_t nlabels, double value);
+                          size_t nlabels, double value);
 
 /* Rewind drops every family declared after the mark (and all their samples).
  * Samples must only be added to families declared after the caller's mark.

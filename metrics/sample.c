@@ -16,7 +16,7 @@ static const char *const type_names[] = {
 	[METRICS_UNTYPED] = "untyped",
 };
 _Static_assert(sizeof(type_names) / sizeof(type_names[0]) == METRICS_TYPE_COUNT,
-	       "type_names must cover enum metrics_type");
+               "type_names must cover enum metrics_type");
 
 struct writer {
 	char *buf;
@@ -69,10 +69,9 @@ static size_t utf8_len(const unsigned char *p)
 	else if (c == 0xF4)
 		hi = 0x8F; /* above U+10FFFF */
 	if (c >= 0xF0 && c <= 0xF4)
-		return p[1] >= lo && p[1] <= hi && (p[2] & 0xC0) == 0x80 &&
-				       (p[3] & 0xC0) == 0x80
-			       ? 4
-			       : 0;
+		return p[1] >= lo && p[1] <= hi && (p[2] & 0xC0) == 0x80 && (p[3] & 0xC0) == 0x80
+		               ? 4
+		               : 0;
 	return 0;
 }
 
@@ -178,8 +177,8 @@ static void put_header(struct writer *w, const struct metrics_family_slot *f)
 }
 
 static void put_line(struct writer *w, const struct metrics_family_slot *f,
-		     const struct metrics_label *labels, size_t nlabels, const size_t *lens,
-		     const char *num, size_t numlen)
+                     const struct metrics_label *labels, size_t nlabels, const size_t *lens,
+                     const char *num, size_t numlen)
 {
 	put_mem(w, f->name, f->name_len);
 	if (nlabels) {
@@ -200,7 +199,7 @@ static void put_line(struct writer *w, const struct metrics_family_slot *f,
 }
 
 static int append(struct metrics_arena *a, int fam, const struct metrics_label *labels,
-		  size_t nlabels, const char *num, size_t numlen)
+                  size_t nlabels, const char *num, size_t numlen)
 {
 	char no_room[1]; /* a family without a chunk yet only counts what it needs */
 	size_t lens[METRICS_MAX_LABELS];
@@ -241,7 +240,7 @@ static int append(struct metrics_arena *a, int fam, const struct metrics_label *
 }
 
 int metrics_sample_u64(struct metrics_arena *a, int fam, const struct metrics_label *labels,
-		       size_t nlabels, uint64_t value)
+                       size_t nlabels, uint64_t value)
 {
 	char num[METRICS_NUM_SIZE];
 
@@ -249,7 +248,7 @@ int metrics_sample_u64(struct metrics_arena *a, int fam, const struct metrics_la
 }
 
 int metrics_sample_i64(struct metrics_arena *a, int fam, const struct metrics_label *labels,
-		       size_t nlabels, int64_t value)
+                       size_t nlabels, int64_t value)
 {
 	char num[METRICS_NUM_SIZE];
 
@@ -257,7 +256,7 @@ int metrics_sample_i64(struct metrics_arena *a, int fam, const struct metrics_la
 }
 
 int metrics_sample_double(struct metrics_arena *a, int fam, const struct metrics_label *labels,
-			  size_t nlabels, double value)
+                          size_t nlabels, double value)
 {
 	char num[METRICS_NUM_SIZE];
 

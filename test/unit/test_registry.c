@@ -14,6 +14,7 @@
 
 #include "collector.h"
 #include "config.h"
+#include "version.h"
 #include "fake_bpfsys.h"
 #include "metrics.h"
 
