@@ -123,29 +123,6 @@ static int declare(struct metrics_arena *a, struct map_families *f)
 	return f->pressure < 0 ? f->pressure : 0;
 }
 
-static int emit(struct metrics_arena *a, const struct map_families *f, uint32_t id,
-                const struct bpfsys_map_info *info, uint32_t len)
-{
-	char id_str[NAMES_NUM_SIZE], type[NAMES_NUM_SIZE], name[NAMES_OBJ_NAME_SIZE] = "";
-	char key_size[NAMES_NUM_SIZE], value_size[NAMES_NUM_SIZE], flags[NAMES_NUM_SIZE];
-	const struct metrics_label labels[] = {
-		{ "map_id", names_u64(id_str, id) },
-		{ "map_type", names_map_type(info->type, type) },
-		{ "map_name", name },
-		{ "key_size", names_u64(key_size, info->key_size) },
-		{ "value_size", names_u64(value_size, info->value_size) },
-		{ "flags", names_u64(flags, info->map_flags) },
-	};
-	int err;
-
-	if (BPFSYS_INFO_HAS(len, struct bpfsys_map_info, name))
-		names_obj_name(name, info->name);
-	err = metrics_sample_u64(a, f->info, labels, 6, 1);
-	if (err < 0)
-		return err;
-	return metrics_sample_u64(a, f->max_entries, labels, 1, info->max_entries);
-}
-
 /* Walks the map's keys through fd, or through a read-only fd opened here when fd < 0.
  * Returns 1 with *count set, or 0 when there is no count: the map is gone, cannot be
  * opened by id, or the walk failed (counted as an object error). */
@@ -175,13 +152,12 @@ static int walk(struct collector_ctx *ctx, int fd, const struct bpfsys_map_info 
 	return 1;
 }
 
-/* ebpf_map_entries and ebpf_map_pressure of one map. fd: the map's, or -1 (iterator);
- * kernel_count: bpf_map_sum_elem_count's answer, or BPFSYS_ITER_NO_COUNT. */
+/* ebpf_map_entries and ebpf_map_pressure of one map, labelled with id. fd: the map's, or
+ * -1 (iterator); kernel_count: bpf_map_sum_elem_count's answer, or BPFSYS_ITER_NO_COUNT. */
 static int emit_entries(struct collector_ctx *ctx, const struct map_families *f, int fd,
-                        const struct bpfsys_map_info *info, int64_t kernel_count)
+                        const struct bpfsys_map_info *info, int64_t kernel_count,
+                        const struct metrics_label *id)
 {
-	char id_str[NAMES_NUM_SIZE];
-	const struct metrics_label label = { "map_id", names_u64(id_str, info->id) };
 	uint64_t count = 0;
 	int err;
 
@@ -207,11 +183,36 @@ static int emit_entries(struct collector_ctx *ctx, const struct map_families *f,
 			return 0;
 		break;
 	}
-	err = metrics_sample_u64(ctx->arena, f->entries, &label, 1, count);
+	err = metrics_sample_u64(ctx->arena, f->entries, id, 1, count);
 	if (err < 0 || info->max_entries == 0)
 		return err;
-	return metrics_sample_double(ctx->arena, f->pressure, &label, 1,
+	return metrics_sample_double(ctx->arena, f->pressure, id, 1,
 	                             (double)count / (double)info->max_entries);
+}
+
+/* Every series of one map; info->id must be set. len: the bytes of info the kernel filled;
+ * fd and kernel_count as for emit_entries. */
+static int emit(struct collector_ctx *ctx, const struct map_families *f, int fd,
+                const struct bpfsys_map_info *info, uint32_t len, int64_t kernel_count)
+{
+	char id_str[NAMES_NUM_SIZE], type[NAMES_NUM_SIZE], name[NAMES_OBJ_NAME_SIZE] = "";
+	char key_size[NAMES_NUM_SIZE], value_size[NAMES_NUM_SIZE], flags[NAMES_NUM_SIZE];
+	const struct metrics_label labels[] = {
+		{ "map_id", names_u64(id_str, info->id) },
+		{ "map_type", names_map_type(info->type, type) },
+		{ "map_name", name },
+		{ "key_size", names_u64(key_size, info->key_size) },
+		{ "value_size", names_u64(value_size, info->value_size) },
+		{ "flags", names_u64(flags, info->map_flags) },
+	};
+	int err;
+
+	if (BPFSYS_INFO_HAS(len, struct bpfsys_map_info, name))
+		names_obj_name(name, info->name);
+	err = metrics_sample_u64(ctx->arena, f->info, labels, 6, 1);
+	if (err >= 0)
+		err = metrics_sample_u64(ctx->arena, f->max_entries, labels, 1, info->max_entries);
+	return err < 0 ? err : emit_entries(ctx, f, fd, info, kernel_count, &labels[0]);
 }
 
 /* One map by id (syscall backend): 0 when exported, skipped as vanished or counted as
@@ -236,9 +237,7 @@ static int scrape_one(struct collector_ctx *ctx, const void *arg, uint32_t id)
 		err = 0;
 	} else {
 		info.id = id;
-		err = emit(ctx->arena, f, id, &info, len);
-		if (err >= 0)
-			err = emit_entries(ctx, f, fd, &info, BPFSYS_ITER_NO_COUNT);
+		err = emit(ctx, f, fd, &info, len, BPFSYS_ITER_NO_COUNT);
 	}
 	bpfsys_close(fd);
 	return err;
@@ -262,11 +261,8 @@ static int visit_rec(void *arg, const void *rec)
 		.max_entries = r->max_entries,
 		.map_flags = r->flags,
 	};
-	int err;
-
 	memcpy(info.name, r->name, sizeof(info.name));
-	err = emit(a->ctx->arena, a->f, r->id, &info, sizeof(info));
-	return err < 0 ? err : emit_entries(a->ctx, a->f, -1, &info, r->count);
+	return emit(a->ctx, a->f, -1, &info, sizeof(info), r->count);
 }
 
 static int collect(struct collector_ctx *ctx)

@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "fd_ledger.h"
+#include "kernel_test.h"
 
 #include "bpfsys.h"
 #include "insn.h"
@@ -222,15 +222,6 @@ static void test_raw_tracepoint_link_info(void **state)
 	assert_int_equal(bpfsys_close(link), 0);
 	assert_int_equal(bpfsys_close(prog), 0);
 }
-
-/* A BTF blob holding one type: int (id 1, 32 bits, signed). */
-static const struct {
-	uint16_t magic;
-	uint8_t version, flags;
-	uint32_t hdr_len, type_off, type_len, str_off, str_len;
-	uint32_t name_off, info, size, encoding;
-	char strings[5];
-} tiny_btf = { 0xeb9f, 1, 0, 24, 0, 16, 16, 5, 1, 1u << 24, 4, (1u << 24) | 32, "\0int" };
 
 static int load_tiny_btf(void)
 {

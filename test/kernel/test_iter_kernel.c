@@ -22,7 +22,7 @@
 
 #include <cmocka.h>
 
-#include "fd_ledger.h"
+#include "kernel_test.h"
 
 #include "bpfsys.h"
 #include "btf.h"
@@ -437,15 +437,6 @@ static void test_open_read_close_leaves_no_fd(void **state)
 		assert_int_equal(count_fds(), before);
 	}
 }
-
-/* A BTF blob holding one type, int: nothing an iterator needs. */
-static const struct {
-	uint16_t magic;
-	uint8_t version, flags;
-	uint32_t hdr_len, type_off, type_len, str_off, str_len;
-	uint32_t name_off, info, size, encoding;
-	char strings[5];
-} tiny_btf = { 0xeb9f, 1, 0, 24, 0, 16, 16, 5, 1, 1u << 24, 4, (1u << 24) | 32, "\0int" };
 
 static void test_bad_arguments_and_btf_without_iterators(void **state)
 {

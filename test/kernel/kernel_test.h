@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* Shared by the kernel tests (include once per test program, after cmocka.h): a cmocka
- * setup/teardown pair that fails a test which leaves an fd open, and the check every fd
- * from bpfsys must pass (above 2, close-on-exec). */
-#ifndef TEST_KERNEL_FD_LEDGER_H
-#define TEST_KERNEL_FD_LEDGER_H
+ * setup/teardown pair that fails a test which leaves an fd open, the check every fd from
+ * bpfsys must pass (above 2, close-on-exec), and the smallest BTF blob the kernel loads. */
+#ifndef TEST_KERNEL_KERNEL_TEST_H
+#define TEST_KERNEL_KERNEL_TEST_H
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
 
 static int fds_at_start;
@@ -51,5 +52,14 @@ static void expect_good_fd(int fd)
 	assert_true(fd > 2);
 	assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
 }
+
+/* A BTF blob holding one type: int (id 1, 32 bits, signed). */
+static const struct {
+	uint16_t magic;
+	uint8_t version, flags;
+	uint32_t hdr_len, type_off, type_len, str_off, str_len;
+	uint32_t name_off, info, size, encoding;
+	char strings[5];
+} tiny_btf = { 0xeb9f, 1, 0, 24, 0, 16, 16, 5, 1, 1u << 24, 4, (1u << 24) | 32, "\0int" };
 
 #endif
