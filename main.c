@@ -166,10 +166,17 @@ static int stats_tick(uint64_t *next_switch)
 			collector_prog_stats_disable();
 			*next_switch += interval - duration;
 		} else {
+			static bool failing;
 			int err = collector_prog_stats_enable();
+
+			/* warn on the first failure, not every cycle; say when it works again */
 			if (err < 0)
-				log_warn("could not enable program stats", "err=\"%s\"",
-				         strerror(-err));
+				log_msg(failing ? LOG_DEBUG : LOG_WARN,
+				        "could not enable program stats", "err=\"%s\"",
+				        strerror(-err));
+			else if (failing)
+				log_info("program stats enabled again", "");
+			failing = err < 0;
 			*next_switch = now + duration;
 		}
 		if (*next_switch <= now)
